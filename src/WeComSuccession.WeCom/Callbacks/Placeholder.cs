@@ -1,0 +1,3 @@
+namespace WeComSuccession.WeCom.Callbacks;
+
+internal static class Placeholder;

@@ -1,0 +1,7 @@
+namespace WeComSuccession.Tests;
+
+public sealed class SmokeTests
+{
+    [Fact]
+    public void One_Plus_One_Is_Two() => Assert.Equal(2, 1 + 1);
+}
