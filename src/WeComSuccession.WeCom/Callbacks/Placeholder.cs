@@ -1,3 +1,0 @@
-namespace WeComSuccession.WeCom.Callbacks;
-
-internal static class Placeholder;
