@@ -1,6 +1,18 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using WeComSuccession.Infrastructure.Db;
+using WeComSuccession.Infrastructure.Options;
+
+// One departure flows top-down: options → database → (callbacks → directory → successions → transfers
+// → results → notifications → audit → dashboard), each feature adding itself here in that order.
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceOptions();
+builder.AddDatabase();
+builder.Services.AddSingleton(TimeProvider.System);
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
+app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
 app.Run();
 
+/// <summary>Visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

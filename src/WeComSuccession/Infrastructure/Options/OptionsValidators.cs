@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Options;
+using WeComSuccession.WeCom.Callbacks;
+
+namespace WeComSuccession.Infrastructure.Options;
+
+/// <summary>
+/// Each validator collects every problem of its section, each naming the configuration key, so that one
+/// failed start tells the operator everything to fix (the host aggregates the sections).
+/// </summary>
+internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DatabaseOptions options) =>
+        string.IsNullOrWhiteSpace(options.Postgres)
+            ? ValidateOptionsResult.Fail("ConnectionStrings:Postgres is missing (environment: ConnectionStrings__Postgres).")
+            : ValidateOptionsResult.Success;
+}
+
+internal sealed class WeComOptionsValidator : IValidateOptions<WeComOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WeComOptions o)
+    {
+        var failures = new List<string>();
+        Require(failures, o.CorpId, "WeCom:CorpId");
+        Require(failures, o.Secret, "WeCom:Secret");
+        Require(failures, o.Callback.Token, "WeCom:Callback:Token");
+        if (!long.TryParse(o.AgentId, out _))
+        {
+            failures.Add("WeCom:AgentId must be the app's numeric AgentId.");
+        }
+
+        if (o.Callback.Token is { Length: > 32 } || (o.Callback.Token is { } token && !token.All(char.IsAsciiLetterOrDigit)))
+        {
+            failures.Add("WeCom:Callback:Token must be at most 32 letters and digits.");
+        }
+
+        if (!WeComCallbackCrypto.IsValidEncodingAesKey(o.Callback.EncodingAESKey))
+        {
+            failures.Add($"WeCom:Callback:EncodingAESKey must be 43 characters of [A-Za-z0-9] (got {o.Callback.EncodingAESKey?.Length ?? 0}).");
+        }
+
+        if (!o.ApiBaseUrl.IsAbsoluteUri || o.ApiBaseUrl.Scheme is not ("http" or "https"))
+        {
+            failures.Add("WeCom:ApiBaseUrl must be an absolute http(s) URL.");
+        }
+
+        if (o.Callback.MaxBodyBytes is < 1024 or > 1024 * 1024)
+        {
+            failures.Add("WeCom:Callback:MaxBodyBytes must be between 1024 and 1048576.");
+        }
+
+        var limits = o.Limits;
+        if (limits.PermitsPerMinute is < 1 or > 10_000)
+        {
+            failures.Add("WeCom:Limits:PermitsPerMinute must be between 1 and 10000 (WeCom's limit per API per minute).");
+        }
+
+        if (limits.BusyRetryCount is < 0 or > 3)
+        {
+            failures.Add("WeCom:Limits:BusyRetryCount must be between 0 and 3 (WeCom asks for at most 3 retries of -1).");
+        }
+
+        Positive(failures, limits.ThrottlePause, "WeCom:Limits:ThrottlePause");
+        Positive(failures, limits.ConcurrencyPause, "WeCom:Limits:ConcurrencyPause");
+        Positive(failures, limits.RequestTimeout, "WeCom:Limits:RequestTimeout");
+        if (limits.MaxPauseWait < TimeSpan.Zero)
+        {
+            failures.Add("WeCom:Limits:MaxPauseWait must not be negative.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Require(List<string> failures, string? value, string key)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            failures.Add($"{key} is missing.");
+        }
+    }
+
+    private static void Positive(List<string> failures, TimeSpan value, string key)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"{key} must be a positive duration.");
+        }
+    }
+}
+
+internal sealed class SuccessionOptionsValidator : IValidateOptions<SuccessionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SuccessionOptions o)
+    {
+        var failures = new List<string>();
+        if (!Enum.IsDefined(o.Approval.Mode))
+        {
+            failures.Add("Succession:Approval:Mode must be None, Always or AboveThreshold.");
+        }
+
+        if (o.Approval.Threshold < 0)
+        {
+            failures.Add("Succession:Approval:Threshold must not be negative.");
+        }
+
+        if (!Enum.IsDefined(o.OnDisabled))
+        {
+            failures.Add("Succession:OnDisabled must be Plan, TransferOnJob or Ignore.");
+        }
+
+        if (o.ReconcileInterval < TimeSpan.FromMinutes(1) || o.ReconcileInterval > TimeSpan.FromDays(1))
+        {
+            failures.Add("Succession:ReconcileInterval must be between 00:01:00 and 1.00:00:00.");
+        }
+
+        if (o.Transfer.BatchSize is < 1 or > 100)
+        {
+            failures.Add($"Succession:Transfer:BatchSize must be between 1 and 100 (WeCom's limit per call; got {o.Transfer.BatchSize}).");
+        }
+
+        if (o.Transfer.GroupsPerOwnerPerDay is < 1 or > 300)
+        {
+            failures.Add($"Succession:Transfer:GroupsPerOwnerPerDay must be between 1 and 300 (WeCom's limit; got {o.Transfer.GroupsPerOwnerPerDay}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,108 @@
+using System.ComponentModel;
+
+namespace WeComSuccession.Infrastructure.Options;
+
+/// <summary><c>ConnectionStrings</c>: the one database every node of the cluster shares.</summary>
+internal sealed class DatabaseOptions
+{
+    public const string Section = "ConnectionStrings";
+
+    public string? Postgres { get; set; }
+}
+
+/// <summary><c>WeCom</c>: the self-built app that is on 客户联系 → 可调用接口的应用.</summary>
+internal sealed class WeComOptions
+{
+    public const string Section = "WeCom";
+
+    public string? CorpId { get; set; }
+
+    public string? AgentId { get; set; }
+
+    /// <summary>The app's secret; from the environment in production, never from a committed file.</summary>
+    public string? Secret { get; set; }
+
+    public Uri ApiBaseUrl { get; set; } = new("https://qyapi.weixin.qq.com");
+
+    public CallbackOptions Callback { get; set; } = new();
+
+    public ApiLimitOptions Limits { get; set; } = new();
+
+    internal sealed class CallbackOptions
+    {
+        public string? Token { get; set; }
+
+        public string? EncodingAESKey { get; set; }
+
+        public int MaxBodyBytes { get; set; } = 64 * 1024;
+    }
+
+    /// <summary>How hard the service may call WeCom; WeCom's own base limit is 10,000 per API per minute.</summary>
+    internal sealed class ApiLimitOptions
+    {
+        public int PermitsPerMinute { get; set; } = 9_000;
+
+        public int BusyRetryCount { get; set; } = 3;
+
+        public TimeSpan ThrottlePause { get; set; } = TimeSpan.FromSeconds(60);
+
+        public TimeSpan ConcurrencyPause { get; set; } = TimeSpan.FromSeconds(2);
+
+        public TimeSpan MaxPauseWait { get; set; } = TimeSpan.FromSeconds(5);
+
+        public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    }
+}
+
+/// <summary>When a plan needs a person's approval before transfers start.</summary>
+internal enum ApprovalMode
+{
+    None,
+    Always,
+    AboveThreshold,
+}
+
+/// <summary>What a disabled (not deleted) member gets.</summary>
+internal enum OnDisabledPolicy
+{
+    [Description("plan and ask now; transfer with the resigned API after deletion")]
+    Plan,
+
+    [Description("transfer at once with the on-job API")]
+    TransferOnJob,
+
+    Ignore,
+}
+
+/// <summary><c>Succession</c>: how departures are planned and transferred.</summary>
+internal sealed class SuccessionOptions
+{
+    public const string Section = "Succession";
+
+    public ApprovalOptions Approval { get; set; } = new();
+
+    public OnDisabledPolicy OnDisabled { get; set; } = OnDisabledPolicy.Plan;
+
+    public string? FallbackSuccessor { get; set; }
+
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(15);
+
+    public TransferOptions Transfer { get; set; } = new();
+
+    internal sealed class ApprovalOptions
+    {
+        public ApprovalMode Mode { get; set; } = ApprovalMode.None;
+
+        /// <summary>With <see cref="ApprovalMode.AboveThreshold"/>: plans with more items than this wait for approval.</summary>
+        public int Threshold { get; set; } = 200;
+    }
+
+    internal sealed class TransferOptions
+    {
+        /// <summary>Customers or chats per transfer call; WeCom accepts at most 100.</summary>
+        public int BatchSize { get; set; } = 100;
+
+        /// <summary>Groups of one old owner that may be transferred per day; WeCom allows 300.</summary>
+        public int GroupsPerOwnerPerDay { get; set; } = 300;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using Npgsql;
+using WeComSuccession.Tests.TestSupport;
+
+namespace WeComSuccession.Tests.Infrastructure.Db;
+
+public sealed class HealthEndpointTests : IAsyncLifetime
+{
+    private readonly TestDatabase _database = new();
+    private ServiceFactory? _factory;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        _factory = new ServiceFactory(_database.ConnectionString);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _factory!.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Healthz_Running_Returns200()
+    {
+        var response = await _factory!.CreateClient().GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Readyz_DatabaseUpAndSchemaApplied_Returns200()
+    {
+        var client = _factory!.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var db = _database.CreateDataSource();
+        await using var command = db.CreateCommand("SELECT to_regclass('callback_inbox')::text");
+        Assert.Equal("callback_inbox", await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Readyz_DatabaseGone_Returns503ButHealthzStays200()
+    {
+        var client = _factory!.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+
+        await using (var admin = new NpgsqlConnection(TestDatabase.ServerConnectionString))
+        {
+            await admin.OpenAsync(TestContext.Current.CancellationToken);
+            await using var drop = new NpgsqlCommand($"DROP DATABASE {_database.Name} WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+    }
+}

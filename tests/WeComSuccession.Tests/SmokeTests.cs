@@ -1,7 +1,0 @@
-namespace WeComSuccession.Tests;
-
-public sealed class SmokeTests
-{
-    [Fact]
-    public void One_Plus_One_Is_Two() => Assert.Equal(2, 1 + 1);
-}

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace WeComSuccession.Tests.TestSupport;
+
+/// <summary>The service in-process, with valid demo settings that a test may override key by key.</summary>
+public sealed class ServiceFactory(string connectionString, IReadOnlyDictionary<string, string?>? overrides = null) : WebApplicationFactory<Program>
+{
+    public static readonly IReadOnlyDictionary<string, string?> ValidSettings = new Dictionary<string, string?>
+    {
+        ["WeCom:CorpId"] = "ww1436e0e65a779aee",
+        ["WeCom:AgentId"] = "1000002",
+        ["WeCom:Secret"] = "test-secret",
+        ["WeCom:ApiBaseUrl"] = "http://127.0.0.1:9",
+        ["WeCom:Callback:Token"] = "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo",
+        ["WeCom:Callback:EncodingAESKey"] = "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Postgres", connectionString);
+        foreach (var (key, value) in ValidSettings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
