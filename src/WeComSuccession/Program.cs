@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using WeComSuccession.Callbacks;
 using WeComSuccession.Infrastructure.Db;
 using WeComSuccession.Infrastructure.Options;
 
@@ -7,11 +8,13 @@ using WeComSuccession.Infrastructure.Options;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceOptions();
 builder.AddDatabase();
+builder.AddCallbacks();
 builder.Services.AddSingleton(TimeProvider.System);
 
 var app = builder.Build();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
+app.MapCallbacks();
 app.Run();
 
 /// <summary>Visible to the integration tests' WebApplicationFactory.</summary>

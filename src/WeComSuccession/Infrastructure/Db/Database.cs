@@ -1,3 +1,4 @@
+using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -13,6 +14,8 @@ internal static class Database
     /// </summary>
     public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
     {
+        // Rows map to records whose properties are the PascalCase of snake_case columns.
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
         builder.Services.AddSingleton(sp =>
         {
             var connectionString = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Postgres;

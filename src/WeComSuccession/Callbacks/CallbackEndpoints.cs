@@ -1,0 +1,119 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using WeComSuccession.Infrastructure.Options;
+using WeComSuccession.WeCom.Callbacks;
+using WeComSuccession.WeCom.Events;
+
+namespace WeComSuccession.Callbacks;
+
+/// <summary>
+/// <c>/wecom/callback</c>: WeCom's URL verification (GET) and event delivery (POST). The POST does the least
+/// it can before answering: verify, decrypt, parse, one durable insert, 200. Everything else happens in jobs,
+/// because WeCom gives up after 5 s and retries only about three times.
+/// </summary>
+internal static partial class CallbackEndpoints
+{
+    public const string Route = "/wecom/callback";
+
+    public static IHostApplicationBuilder AddCallbacks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<WeComOptions>>().Value;
+            return new WeComCallbackCrypto(options.Callback.Token!, options.Callback.EncodingAESKey!, options.CorpId!, options.Callback.MaxBodyBytes);
+        });
+        builder.Services.AddSingleton<CallbackInbox>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapCallbacks(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(Route, VerifyUrl).ExcludeFromDescription();
+        app.MapPost(Route, ReceiveAsync).ExcludeFromDescription();
+        return app;
+    }
+
+    private static Results<ContentHttpResult, ProblemHttpResult> VerifyUrl(
+        string? msg_signature, string? timestamp, string? nonce, string? echostr, WeComCallbackCrypto crypto, ILogger<CallbackInbox> logger)
+    {
+        var result = crypto.VerifyUrl(msg_signature, timestamp, nonce, echostr);
+        if (!result.IsSuccess)
+        {
+            LogRejected(logger, "GET", result.Failure, result.Failure.OfficialCode());
+            return Reject(result.Failure);
+        }
+
+        // WeCom wants the bare plaintext: no quotes, no BOM, no newline.
+        return TypedResults.Text(result.Plaintext, "text/plain");
+    }
+
+    private static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync(
+        HttpRequest request, WeComCallbackCrypto crypto, CallbackInbox inbox, IOptions<WeComOptions> options, ILogger<CallbackInbox> logger, CancellationToken ct)
+    {
+        var query = request.Query;
+        var body = await ReadBodyAsync(request.BodyReader, options.Value.Callback.MaxBodyBytes, ct);
+        var decrypted = body is null
+            ? new CallbackResult(null, CallbackFailure.BodyTooLarge)
+            : crypto.DecryptMessage(query["msg_signature"], query["timestamp"], query["nonce"], body);
+        if (!decrypted.IsSuccess)
+        {
+            LogRejected(logger, "POST", decrypted.Failure, decrypted.Failure.OfficialCode());
+            return Reject(decrypted.Failure);
+        }
+
+        var parsed = CallbackEventParser.Parse(decrypted.Plaintext);
+        if (parsed.Event is not { } evt)
+        {
+            LogUnreadable(logger, parsed.Error!);
+            return TypedResults.Problem("The callback was signed but its event could not be read.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var (id, isNew) = await inbox.AddAsync(evt, decrypted.Plaintext!, ct);
+        LogStored(logger, id, evt.Header.Event, evt.Header.ChangeType, isNew);
+        return TypedResults.Ok();
+    }
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is larger.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(PipeReader reader, int limit, CancellationToken ct)
+    {
+        while (true)
+        {
+            var read = await reader.ReadAsync(ct);
+            if (read.Buffer.Length > limit)
+            {
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                return null;
+            }
+
+            if (read.IsCompleted)
+            {
+                var bytes = read.Buffer.ToArray();
+                reader.AdvanceTo(read.Buffer.End);
+                return bytes;
+            }
+
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+    }
+
+    private static ProblemHttpResult Reject(CallbackFailure failure) => TypedResults.Problem(
+        title: "Callback rejected",
+        detail: $"{failure} ({failure.OfficialCode()})",
+        statusCode: failure switch
+        {
+            CallbackFailure.MissingParameter or CallbackFailure.MalformedSignature or CallbackFailure.SignatureMismatch => StatusCodes.Status401Unauthorized,
+            CallbackFailure.BodyTooLarge => StatusCodes.Status413PayloadTooLarge,
+            _ => StatusCodes.Status400BadRequest,
+        });
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Callback {Method} rejected: {Failure} ({OfficialCode})")]
+    private static partial void LogRejected(ILogger logger, string method, CallbackFailure failure, int officialCode);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Signed callback with an unreadable event: {Error}")]
+    private static partial void LogUnreadable(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Callback stored as inbox {InboxId}: {Event}/{ChangeType} (first delivery: {IsNew})")]
+    private static partial void LogStored(ILogger logger, long inboxId, string @event, string? changeType, bool isNew);
+}
