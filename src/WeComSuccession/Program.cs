@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using WeComSuccession.Callbacks;
 using WeComSuccession.Infrastructure.Db;
+using WeComSuccession.Infrastructure.Jobs;
 using WeComSuccession.Infrastructure.Options;
 
 // One departure flows top-down: options → database → (callbacks → directory → successions → transfers
@@ -8,6 +9,7 @@ using WeComSuccession.Infrastructure.Options;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceOptions();
 builder.AddDatabase();
+builder.AddJobs();
 builder.AddCallbacks();
 builder.Services.AddSingleton(TimeProvider.System);
 

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Quartz;
+using WeComSuccession.Infrastructure.Jobs;
 using WeComSuccession.Infrastructure.Options;
 using WeComSuccession.WeCom.Callbacks;
 using WeComSuccession.WeCom.Events;
@@ -25,6 +27,10 @@ internal static partial class CallbackEndpoints
             return new WeComCallbackCrypto(options.Callback.Token!, options.Callback.EncodingAESKey!, options.CorpId!, options.Callback.MaxBodyBytes);
         });
         builder.Services.AddSingleton<CallbackInbox>();
+        builder.Services.AddQuartz(quartz => quartz.ScheduleJob<InboxSweepJob>(trigger => trigger
+            .WithIdentity(nameof(InboxSweepJob))
+            .StartNow()
+            .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever())));
         return builder;
     }
 
@@ -50,7 +56,7 @@ internal static partial class CallbackEndpoints
     }
 
     private static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync(
-        HttpRequest request, WeComCallbackCrypto crypto, CallbackInbox inbox, IOptions<WeComOptions> options, ILogger<CallbackInbox> logger, CancellationToken ct)
+        HttpRequest request, WeComCallbackCrypto crypto, CallbackInbox inbox, JobQueue jobs, IOptions<WeComOptions> options, ILogger<CallbackInbox> logger, CancellationToken ct)
     {
         var query = request.Query;
         var body = await ReadBodyAsync(request.BodyReader, options.Value.Callback.MaxBodyBytes, ct);
@@ -72,6 +78,12 @@ internal static partial class CallbackEndpoints
 
         var (id, isNew) = await inbox.AddAsync(evt, decrypted.Plaintext!, ct);
         LogStored(logger, id, evt.Header.Event, evt.Header.ChangeType, isNew);
+        if (isNew)
+        {
+            // After the row is durable; if this enqueue is lost, the inbox sweeper enqueues the row later.
+            await jobs.EnqueueAsync<ProcessInboxJob>(ProcessInboxJob.KeyFor(id), ct);
+        }
+
         return TypedResults.Ok();
     }
 

@@ -28,6 +28,23 @@ internal sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock)
             cancellationToken: ct));
     }
 
+    public async Task MarkProcessedAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE callback_inbox SET processed_at = @Now WHERE id = @id AND processed_at IS NULL",
+            new { id, Now = clock.GetUtcNow() }, cancellationToken: ct));
+    }
+
+    /// <summary>Rows received before <paramref name="olderThan"/> that are still unprocessed: their job was lost.</summary>
+    public async Task<IReadOnlyList<long>> UnprocessedAsync(DateTimeOffset olderThan, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM callback_inbox WHERE processed_at IS NULL AND received_at < @olderThan ORDER BY id LIMIT @limit",
+            new { olderThan, limit }, cancellationToken: ct))];
+    }
+
     public async Task<InboxRow?> GetAsync(long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);

@@ -64,6 +64,22 @@ public sealed class CallbackEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_ValidEvent_ProcessedByItsJob()
+    {
+        await _sender.PostAsync(CallbackSender.DeleteUserXml("zhangsan", 1763700000), Ct);
+
+        await Wait.UntilAsync(
+            async () =>
+            {
+                await using var db = _database.CreateDataSource();
+                await using var connection = await db.OpenConnectionAsync(Ct);
+                return await connection.ExecuteScalarAsync<bool>("SELECT count(*) = 1 FROM callback_inbox WHERE processed_at IS NOT NULL");
+            },
+            TimeSpan.FromSeconds(20),
+            "the inbox row to be processed");
+    }
+
+    [Fact]
     public async Task Post_SameEventFourTimesInSequence_OneRowFourDeliveries()
     {
         for (var i = 0; i < 4; i++)
