@@ -7,7 +7,7 @@ internal sealed class TestClient : IDisposable
 {
     private readonly HttpClient _http = new();
 
-    public TestClient(FakeWeComServer server, Func<WeComClientOptions, WeComClientOptions>? configure = null)
+    public TestClient(FakeWeComServer server, Func<WeComClientOptions, WeComClientOptions>? configure = null, TimeProvider? timeProvider = null)
     {
         Options = new WeComClientOptions
         {
@@ -22,7 +22,7 @@ internal sealed class TestClient : IDisposable
             RequestTimeout = TimeSpan.FromSeconds(2),
         };
         Options = configure?.Invoke(Options) ?? Options;
-        Client = new WeComClient(_http, Options);
+        Client = new WeComClient(_http, Options, timeProvider);
     }
 
     public WeComClientOptions Options { get; }

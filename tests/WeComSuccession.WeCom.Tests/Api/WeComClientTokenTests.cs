@@ -40,8 +40,24 @@ public sealed class WeComClientTokenTests
     {
         await using var server = await FakeWeComServer.StartAsync();
         var expired = 0;
-        server.On(UserGet, r =>
-            Volatile.Read(ref expired) == 1 && r.AccessToken == "TOKEN-1" ? FakeResponse.Error(42001) : FakeResponse.Ok("\"userid\":\"u\""));
+        var rejected = 0;
+        var allRejectedInFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.On(UserGet, async (r, ct) =>
+        {
+            if (Volatile.Read(ref expired) == 0 || r.AccessToken != "TOKEN-1")
+            {
+                return FakeResponse.Ok("\"userid\":\"u\"");
+            }
+
+            // Hold every 42001 until all twenty callers have sent the old token, so that twenty rejections race.
+            if (Interlocked.Increment(ref rejected) == 20)
+            {
+                allRejectedInFlight.SetResult();
+            }
+
+            await allRejectedInFlight.Task.WaitAsync(TimeSpan.FromSeconds(5), ct);
+            return FakeResponse.Error(42001);
+        });
         using var client = new TestClient(server);
         var ct = TestContext.Current.CancellationToken;
         await client.Client.ExecuteCgibinUserGetAsync(new CgibinUserGetRequest { UserId = "u" }, ct);
@@ -51,10 +67,8 @@ public sealed class WeComClientTokenTests
             .Select(_ => client.Client.ExecuteCgibinUserGetAsync(new CgibinUserGetRequest { UserId = "u" }, ct)));
 
         Assert.Equal(2, server.Count(FakeWeComServer.GetToken));
-        var rejected = server.Requests(UserGet).Count(r => r.AccessToken == "TOKEN-1");
-        var accepted = server.Requests(UserGet).Count(r => r.AccessToken == "TOKEN-2");
-        Assert.Equal(21, rejected);
-        Assert.Equal(20, accepted);
+        Assert.Equal(21, server.Requests(UserGet).Count(r => r.AccessToken == "TOKEN-1"));
+        Assert.Equal(20, server.Requests(UserGet).Count(r => r.AccessToken == "TOKEN-2"));
     }
 
     [Fact]
@@ -128,5 +142,30 @@ public sealed class WeComClientTokenTests
         Assert.Equal(FakeWeComServer.GetToken, ex.Api);
         Assert.Equal(0, server.Count(UserGet));
         Assert.DoesNotContain(client.Options.Secret, ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AccessToken_InsideRefreshMargin_RefreshedInBackgroundBeforeExpiry()
+    {
+        await using var server = await FakeWeComServer.StartAsync();
+        server.On(UserGet, _ => FakeResponse.Ok("\"userid\":\"u\""));
+        var clock = new ManualTimeProvider();
+        using var client = new TestClient(server, o => o with { TokenRefreshMargin = TimeSpan.FromMinutes(5) }, clock);
+        var ct = TestContext.Current.CancellationToken;
+        var get = () => client.Client.ExecuteCgibinUserGetAsync(new CgibinUserGetRequest { UserId = "u" }, ct);
+
+        await get();
+        clock.Advance(TimeSpan.FromSeconds(7200 - 301));
+        await get();
+        Assert.Equal(1, server.Count(FakeWeComServer.GetToken));
+
+        clock.Advance(TimeSpan.FromSeconds(2)); // inside the margin, still valid
+        await get();
+        await server.WaitForCountAsync(FakeWeComServer.GetToken, 2); // refreshed while TOKEN-1 was still valid
+        clock.Advance(TimeSpan.FromSeconds(600)); // TOKEN-1 has expired now
+        await get();
+
+        Assert.Equal(["TOKEN-1", "TOKEN-1", "TOKEN-1", "TOKEN-2"], server.Requests(UserGet).Select(r => r.AccessToken));
+        Assert.Equal(2, server.Count(FakeWeComServer.GetToken));
     }
 }
