@@ -4,8 +4,9 @@ using WeComSuccession.WeCom.Events;
 
 namespace WeComSuccession.Callbacks;
 
-/// <summary>One stored callback: the decrypted event, waiting for (or done with) its processing job.</summary>
-internal sealed record InboxRow(long Id, string DedupeKey, string Event, string? ChangeType, string Payload, DateTimeOffset ReceivedAt, int Deliveries, DateTimeOffset? ProcessedAt);
+/// <summary>One stored callback: the decrypted event, waiting for (or done with) its processing job.
+/// Times are UTC <see cref="DateTime"/>s, as Npgsql reads timestamptz.</summary>
+internal sealed record InboxRow(long Id, string DedupeKey, string Event, string? ChangeType, string Payload, DateTime ReceivedAt, int Deliveries, DateTime? ProcessedAt);
 
 /// <summary>
 /// The durable inbox. A callback is answered 200 only after <see cref="AddAsync"/> returned, and a retry of

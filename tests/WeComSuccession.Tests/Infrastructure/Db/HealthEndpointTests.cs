@@ -29,13 +29,15 @@ public sealed class HealthEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Readyz_DatabaseUpAndSchemaApplied_Returns200()
+    public async Task Readyz_DatabaseUpSchemaAppliedSchedulerRunning_Returns200()
     {
         var client = _factory!.CreateClient();
 
-        var response = await client.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // The scheduler starts once the application has started, a moment after the first request can arrive.
+        await Wait.UntilAsync(
+            async () => (await client.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(20),
+            "/readyz to answer 200");
         await using var db = _database.CreateDataSource();
         await using var command = db.CreateCommand("SELECT to_regclass('callback_inbox')::text");
         Assert.Equal("callback_inbox", await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
@@ -45,7 +47,10 @@ public sealed class HealthEndpointTests : IAsyncLifetime
     public async Task Readyz_DatabaseGone_Returns503ButHealthzStays200()
     {
         var client = _factory!.CreateClient();
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+        await Wait.UntilAsync(
+            async () => (await client.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(20),
+            "/readyz to answer 200");
 
         await using (var admin = new NpgsqlConnection(TestDatabase.ServerConnectionString))
         {
