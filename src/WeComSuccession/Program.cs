@@ -1,8 +1,12 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using WeComSuccession.Callbacks;
+using WeComSuccession.Directory;
+using WeComSuccession.Infrastructure;
 using WeComSuccession.Infrastructure.Db;
 using WeComSuccession.Infrastructure.Jobs;
 using WeComSuccession.Infrastructure.Options;
+using WeComSuccession.Successions;
+using WeComSuccession.Transfers;
 
 // One departure flows top-down: options → database → (callbacks → directory → successions → transfers
 // → results → notifications → audit → dashboard), each feature adding itself here in that order.
@@ -10,7 +14,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceOptions();
 builder.AddDatabase();
 builder.AddJobs();
+builder.AddWeComApi();
 builder.AddCallbacks();
+builder.AddDirectory();
+builder.AddSuccessions();
+builder.AddTransfers();
 builder.Services.AddSingleton(TimeProvider.System);
 
 var app = builder.Build();

@@ -122,6 +122,26 @@ internal sealed class SuccessionOptionsValidator : IValidateOptions<SuccessionOp
             failures.Add($"Succession:Transfer:GroupsPerOwnerPerDay must be between 1 and 300 (WeCom's limit; got {o.Transfer.GroupsPerOwnerPerDay}).");
         }
 
+        if (o.SuccessorCapacity < 1)
+        {
+            failures.Add("Succession:SuccessorCapacity must be positive.");
+        }
+
+        if (o.MaxReroutes is < 0 or > 5)
+        {
+            failures.Add("Succession:MaxReroutes must be between 0 and 5.");
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(o.Transfer.QuotaTimeZone, out _))
+        {
+            failures.Add($"Succession:Transfer:QuotaTimeZone '{o.Transfer.QuotaTimeZone}' is not a known time zone.");
+        }
+
+        if (o.Transfer.FirstResultCheck <= TimeSpan.Zero || o.Transfer.DuePollInterval <= TimeSpan.Zero)
+        {
+            failures.Add("Succession:Transfer:FirstResultCheck and Succession:Transfer:DuePollInterval must be positive durations.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -85,6 +85,23 @@ internal sealed class SuccessionOptions
 
     public string? FallbackSuccessor { get; set; }
 
+    /// <summary>Most customers one successor may hold; candidates at this number are skipped. WeCom's own
+    /// per-member limit is not documented (5,000 to 200,000 are quoted), so it is a setting.</summary>
+    public int SuccessorCapacity { get; set; } = 20_000;
+
+    /// <summary>How often an item whose successor hit a limit is sent to the next successor before it goes to manual handling.</summary>
+    public int MaxReroutes { get; set; } = 1;
+
+    /// <summary>userids that receive the failure digest and approve when a member has no leader.</summary>
+    public string[] Admins { get; set; } = [];
+
+    /// <summary>Where people reach this service (links in app messages).</summary>
+    public string PublicBaseUrl { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>groupchat/list with owner_filter = a resigned owner: the current doc requires it, a 2021 answer
+    /// says it returns 40003. True: use the filter and fall back on 40003. False: list all resigned groups.</summary>
+    public bool FilterResignedGroupsByOwner { get; set; } = true;
+
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(15);
 
     public TransferOptions Transfer { get; set; } = new();
@@ -104,5 +121,14 @@ internal sealed class SuccessionOptions
 
         /// <summary>Groups of one old owner that may be transferred per day; WeCom allows 300.</summary>
         public int GroupsPerOwnerPerDay { get; set; } = 300;
+
+        /// <summary>The day of the 300-groups limit ends at midnight in this time zone (WeCom's, China time).</summary>
+        public string QuotaTimeZone { get; set; } = "Asia/Shanghai";
+
+        /// <summary>First transfer_result check after a transfer call; later checks follow each item's takeover_time.</summary>
+        public TimeSpan FirstResultCheck { get; set; } = TimeSpan.FromMinutes(1);
+
+        /// <summary>How often the sweeper looks for successions with due work; bounds the idle database load.</summary>
+        public TimeSpan DuePollInterval { get; set; } = TimeSpan.FromSeconds(30);
     }
 }

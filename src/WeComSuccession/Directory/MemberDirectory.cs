@@ -1,0 +1,113 @@
+using Dapper;
+using Npgsql;
+
+namespace WeComSuccession.Directory;
+
+/// <summary>A member as last seen. Status: 1 active, 2 disabled, 4 not activated, 5 quit.</summary>
+internal sealed record Member
+{
+    public string Userid { get; init; } = "";
+
+    public string? Name { get; init; }
+
+    public short Status { get; init; }
+
+    public long[] Departments { get; init; } = [];
+
+    public long[] LeaderOf { get; init; } = [];
+
+    public long? MainDepartment { get; init; }
+
+    public string[] DirectLeaders { get; init; } = [];
+
+    public bool CustomerContact { get; init; }
+
+    public DateTime? DepartedAt { get; init; }
+
+    public const short Active = 1;
+    public const short Disabled = 2;
+    public const short Quit = 5;
+
+    /// <summary>Can inherit customers: active, with 客户联系 permission, and not departed.</summary>
+    public bool IsEligibleSuccessor => Status == Active && CustomerContact && DepartedAt is null;
+}
+
+/// <summary>The members table: the directory snapshot that outlives a member's deletion from WeCom.</summary>
+internal sealed class MemberDirectory(NpgsqlDataSource db, TimeProvider clock)
+{
+    private const string Columns = "userid, name, status, departments, leader_of, main_department, direct_leaders, customer_contact, departed_at";
+
+    public async Task<Member?> GetAsync(string userid, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Member>(new CommandDefinition(
+            $"SELECT {Columns} FROM members WHERE userid = @userid", new { userid }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<Member>> GetManyAsync(IEnumerable<string> userids, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<Member>(new CommandDefinition(
+            $"SELECT {Columns} FROM members WHERE userid = ANY(@ids)", new { ids = userids.Distinct().ToArray() }, cancellationToken: ct))];
+    }
+
+    /// <summary>Leaders of any of <paramref name="departments"/>, in department order.</summary>
+    public async Task<IReadOnlyList<Member>> LeadersOfAsync(long[] departments, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<Member>(new CommandDefinition(
+            $"SELECT {Columns} FROM members WHERE leader_of && @departments ORDER BY userid", new { departments }, cancellationToken: ct))];
+    }
+
+    /// <summary>Everyone in <paramref name="department"/>: the pool a departed member's customers can be spread over.</summary>
+    public async Task<IReadOnlyList<Member>> InDepartmentAsync(long department, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<Member>(new CommandDefinition(
+            $"SELECT {Columns} FROM members WHERE departments @> ARRAY[@department]::bigint[] ORDER BY userid", new { department }, cancellationToken: ct))];
+    }
+
+    /// <summary>Records what WeCom says about a member now. A departed member stays departed.</summary>
+    public async Task UpsertAsync(Member m, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO members (userid, name, status, departments, leader_of, main_department, direct_leaders, customer_contact, departed_at, updated_at)
+            VALUES (@Userid, @Name, @Status, @Departments, @LeaderOf, @MainDepartment, @DirectLeaders, @CustomerContact, @DepartedAt, @Now)
+            ON CONFLICT (userid) DO UPDATE SET
+                name = COALESCE(EXCLUDED.name, members.name),
+                status = EXCLUDED.status,
+                departments = EXCLUDED.departments,
+                leader_of = EXCLUDED.leader_of,
+                main_department = EXCLUDED.main_department,
+                direct_leaders = EXCLUDED.direct_leaders,
+                customer_contact = EXCLUDED.customer_contact OR members.customer_contact,
+                departed_at = COALESCE(members.departed_at, EXCLUDED.departed_at),
+                updated_at = EXCLUDED.updated_at
+            """,
+            new { m.Userid, m.Name, m.Status, m.Departments, m.LeaderOf, m.MainDepartment, m.DirectLeaders, m.CustomerContact, m.DepartedAt, Now = clock.GetUtcNow() },
+            cancellationToken: ct));
+    }
+
+    /// <summary>Marks a member departed (deleted, quit, or no longer readable), keeping what was known of them.</summary>
+    public async Task MarkDepartedAsync(string userid, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO members (userid, status, departed_at, updated_at) VALUES (@userid, @Quit, @Now, @Now)
+            ON CONFLICT (userid) DO UPDATE SET departed_at = COALESCE(members.departed_at, @Now), updated_at = @Now
+            """,
+            new { userid, Member.Quit, Now = clock.GetUtcNow() }, cancellationToken: ct));
+    }
+
+    /// <summary>Sets who has 客户联系 permission, as get_follow_user_list says.</summary>
+    public async Task SetCustomerContactAsync(IReadOnlyCollection<string> followers, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE members SET customer_contact = (userid = ANY(@followers)) WHERE customer_contact <> (userid = ANY(@followers))",
+            new { followers = followers.ToArray() }, cancellationToken: ct));
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Options;
+using WeComSuccession.Infrastructure.Options;
+using WeComSuccession.Successions;
+using WeComSuccession.Transfers;
+using WeComSuccession.WeCom.Api;
+using WeComSuccession.WeCom.Api.Models;
+
+namespace WeComSuccession.Results;
+
+/// <summary>
+/// Learns what became of transferred items. Customers: transfer_result for each (handover, takeover) pair,
+/// asked once soon after submission and again after each item's takeover_time, never in a tight loop; one
+/// answer updates every waiting item of the pair. Groups WeCom reported as "being inherited": groupchat/get.
+/// </summary>
+internal sealed partial class TransferResults(
+    SuccessionStore store, WeComClient wecom, Rerouter rerouter, TimeProvider clock, IOptions<SuccessionOptions> options, ILogger<TransferResults> logger)
+{
+    /// <summary>A waiting item is checked again this long after its takeover_time.</summary>
+    private static readonly TimeSpan AfterTakeover = TimeSpan.FromMinutes(2);
+
+    /// <summary>Resends of a customer WeCom keeps having no record of, before it is failed for a person to look at.</summary>
+    private const int MaxAttempts = 3;
+
+    /// <summary>Checks every waiting item whose check is due.</summary>
+    public async Task CheckDueAsync(Succession s, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var waiting = await store.ItemsAsync(s.Id, [ItemState.Waiting], ct);
+        var dueTakeovers = waiting.Where(i => i.Kind == ItemKind.Customer && i.NextCheckAt <= now).Select(i => i.TakeoverUserid).ToHashSet();
+        await ApplyTransferResultsAsync(s, [.. waiting.Where(i => i.Kind == ItemKind.Customer && dueTakeovers.Contains(i.TakeoverUserid))], ct);
+
+        var changes = new List<(Item, Item)>();
+        foreach (var group in waiting.Where(i => i.Kind == ItemKind.Group && i.NextCheckAt <= now))
+        {
+            var chat = await wecom.ExecuteExternalContactGroupChatGetAsync(new() { ChatId = group.TargetId }, ct);
+            changes.Add((group, chat.GroupChat?.Owner == group.TakeoverUserid
+                ? group with { State = ItemState.Transferred, Reason = null }
+                : group.Attempts >= MaxAttempts
+                    ? group with { State = ItemState.Failed, Reason = "group still not inherited after repeated checks" }
+                    : group with { NextCheckAt = now + options.Value.Transfer.FirstResultCheck * 10, Attempts = (short)(group.Attempts + 1) }));
+        }
+
+        await store.UpdateAsync(changes, ct);
+    }
+
+    /// <summary>Reads transfer_result for each takeover of <paramref name="items"/> (waiting or submitting customers) and moves them on.</summary>
+    public async Task ApplyTransferResultsAsync(Succession s, IReadOnlyList<Item> items, CancellationToken ct)
+    {
+        foreach (var pair in items.Where(i => i.TakeoverUserid is not null).GroupBy(i => i.TakeoverUserid!))
+        {
+            var statuses = new Dictionary<string, ExternalContactTransferResultItem>(StringComparer.Ordinal);
+            await foreach (var row in StreamResultsAsync(s, pair.Key, ct))
+            {
+                statuses[row.ExternalUserId] = row;
+            }
+
+            Item[] pairItems = [.. pair];
+            LogChecked(logger, s.Id, pair.Key, pairItems.Length, statuses.Count);
+            await ApplyAsync(s, pairItems, statuses, ct);
+        }
+    }
+
+    private IAsyncEnumerable<ExternalContactTransferResultItem> StreamResultsAsync(Succession s, string takeover, CancellationToken ct) =>
+        s.Api == TransferApi.Resigned
+            ? wecom.StreamExternalContactResignedTransferResultAsync(new() { HandoverUserId = s.HandoverUserid, TakeoverUserId = takeover }, ct)
+            : wecom.StreamExternalContactTransferResultAsync(new() { HandoverUserId = s.HandoverUserid, TakeoverUserId = takeover }, ct);
+
+    private async Task ApplyAsync(Succession s, IReadOnlyList<Item> items, Dictionary<string, ExternalContactTransferResultItem> statuses, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var changes = new List<(Item, Item)>();
+        var atCapacity = new List<(Item, string, int?)>();
+        foreach (var item in items)
+        {
+            var status = statuses.TryGetValue(item.TargetId, out var row) ? row.Status : ExternalContactTransferStatus.NoTransferRecord;
+            switch (status)
+            {
+                case ExternalContactTransferStatus.Completed:
+                    changes.Add((item, item with { State = ItemState.Transferred, TakeoverTime = FromUnix(row!.TakeoverTime), NextCheckAt = null, Reason = null }));
+                    break;
+                case ExternalContactTransferStatus.Waiting:
+                    var takeoverTime = FromUnix(row!.TakeoverTime) ?? now + TimeSpan.FromHours(24);
+                    var nextCheck = takeoverTime > now ? takeoverTime + AfterTakeover : now + options.Value.Transfer.FirstResultCheck;
+                    changes.Add((item, item with { State = ItemState.Waiting, TakeoverTime = takeoverTime, NextCheckAt = nextCheck }));
+                    break;
+                case ExternalContactTransferStatus.CustomerRefused:
+                    changes.Add((item, item with { State = ItemState.Refused, NextCheckAt = null, Reason = "customer refused the takeover" }));
+                    break;
+                case ExternalContactTransferStatus.TakeoverLimitReached:
+                    atCapacity.Add((item, "successor at customer limit", 40099));
+                    break;
+                default:
+                    // WeCom has no record: never started (a call that failed on its way) — safe to send again, a bounded number of times.
+                    changes.Add((item, item.Attempts >= MaxAttempts
+                        ? item with { State = ItemState.Failed, Reason = "WeCom has no record of this transfer after " + item.Attempts + " attempts" }
+                        : item with { State = ItemState.Queued, BatchId = null, NextCheckAt = null }));
+                    break;
+            }
+        }
+
+        changes.AddRange(await rerouter.RerouteAsync(s, atCapacity, ct));
+        await store.UpdateAsync(changes, ct);
+    }
+
+    private static DateTime? FromUnix(long seconds) => seconds > 0 ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime : null;
+
+    [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Succession {SuccessionId}: transfer_result for {Takeover}: {Items} items, {Rows} rows")]
+    private static partial void LogChecked(ILogger logger, long successionId, string takeover, int items, int rows);
+}

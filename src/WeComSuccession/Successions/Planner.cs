@@ -1,0 +1,143 @@
+using Microsoft.Extensions.Options;
+using WeComSuccession.Directory;
+using WeComSuccession.Infrastructure.Options;
+using WeComSuccession.WeCom.Api;
+using WeComSuccession.WeCom.Api.Models;
+using WeComSuccession.WeCom.Errors;
+
+namespace WeComSuccession.Successions;
+
+/// <summary>
+/// Turns a new succession into a plan: lists the member's customers and groups (streaming WeCom's pages),
+/// stores one item each, picks a successor per item, and decides what happens next: wait for an approver,
+/// wait for the member's deletion, or start transferring. Safe to run again after a crash: items are added
+/// once, successors are picked only for items without one, and the state change is guarded.
+/// </summary>
+internal sealed partial class Planner(
+    SuccessionStore store, MemberDirectory directory, SuccessorChain.Builder chains, WeComClient wecom,
+    IOptions<SuccessionOptions> options, ILogger<Planner> logger)
+{
+    public async Task PlanAsync(Succession s, CancellationToken ct)
+    {
+        var handover = await directory.GetAsync(s.HandoverUserid, ct);
+        var departed = handover?.DepartedAt is not null;
+
+        var customers = departed
+            ? await UnassignedCustomersAsync(s.HandoverUserid, ct)
+            : (await wecom.ExecuteExternalContactListAsync(new ExternalContactListRequest { UserId = s.HandoverUserid }, ct)).ExternalUserId;
+        var groups = await GroupsAsync(s.HandoverUserid, departed, ct);
+        await store.AddItemsAsync(s.Id, ItemKind.Customer, [.. customers], ct);
+        await store.AddItemsAsync(s.Id, ItemKind.Group, groups, ct);
+
+        var planned = await store.ItemsAsync(s.Id, [ItemState.Planned], ct);
+        var chain = await chains.BuildAsync(s.HandoverUserid, ct);
+        var changes = new List<(Item, Item)>();
+        foreach (var item in planned.Where(i => i.TakeoverUserid is null))
+        {
+            var choice = await chain.PickAsync(item.TriedTakeovers, item.Kind == ItemKind.Customer, ct);
+            changes.Add((item, choice is null
+                ? item with { State = ItemState.Manual, Reason = "no eligible successor: " + string.Join("; ", chain.Skipped) }
+                : item with { TakeoverUserid = choice.Userid, Rule = choice.Rule }));
+        }
+
+        await store.UpdateAsync(changes, ct);
+        await DecideAsync(s, handover, departed, planned.Count, ct);
+    }
+
+    private async Task DecideAsync(Succession s, Member? handover, bool departed, int itemCount, CancellationToken ct)
+    {
+        var approval = options.Value.Approval;
+        var needsApproval = approval.Mode == ApprovalMode.Always || (approval.Mode == ApprovalMode.AboveThreshold && itemCount > approval.Threshold);
+        if (needsApproval)
+        {
+            var approvers = await ApproversAsync(handover, ct);
+            await store.TransitionAsync(s.Id, [SuccessionState.Planning], SuccessionState.AwaitingApproval, "plan needs approval", ct, approvers);
+            LogPlanned(logger, s.Id, s.HandoverUserid, itemCount, SuccessionState.AwaitingApproval);
+            return;
+        }
+
+        // Released: every item with a successor may be sent.
+        var ready = await store.ItemsAsync(s.Id, [ItemState.Planned], ct);
+        await store.UpdateAsync([.. ready.Where(i => i.TakeoverUserid is not null).Select(i => (i, i with { State = ItemState.Queued }))], ct);
+        var next = departed || s.Api == TransferApi.OnJob ? SuccessionState.Transferring : SuccessionState.AwaitingDeletion;
+        await store.TransitionAsync(s.Id, [SuccessionState.Planning], next, next == SuccessionState.AwaitingDeletion ? "member is disabled, not deleted" : null, ct);
+        LogPlanned(logger, s.Id, s.HandoverUserid, itemCount, next);
+    }
+
+    /// <summary>The member's direct leaders, else their department leaders, else the configured admins.</summary>
+    private async Task<string[]> ApproversAsync(Member? handover, CancellationToken ct)
+    {
+        if (handover is not null)
+        {
+            var leaders = (await directory.GetManyAsync(handover.DirectLeaders, ct)).Where(m => m.Status == Member.Active).Select(m => m.Userid).ToArray();
+            if (leaders.Length == 0)
+            {
+                leaders = [.. (await directory.LeadersOfAsync(handover.Departments, ct)).Where(m => m.Status == Member.Active && m.Userid != handover.Userid).Select(m => m.Userid)];
+            }
+
+            if (leaders.Length > 0)
+            {
+                return leaders;
+            }
+        }
+
+        return options.Value.Admins;
+    }
+
+    /// <summary>A departed member's customers: get_unassigned_list has no member filter, so its pages are read and filtered.</summary>
+    private async Task<List<string>> UnassignedCustomersAsync(string handover, CancellationToken ct)
+    {
+        var customers = new List<string>();
+        await foreach (var row in wecom.StreamExternalContactGetUnassignedListAsync(new ExternalContactGetUnassignedListRequest { PageSize = 1000 }, ct))
+        {
+            if (row.HandoverUserId == handover)
+            {
+                customers.Add(row.ExternalUserId);
+            }
+        }
+
+        return customers;
+    }
+
+    private async Task<List<string>> GroupsAsync(string owner, bool departed, CancellationToken ct)
+    {
+        var status = departed ? ExternalContactGroupChatStatusFilter.OwnerResigned : ExternalContactGroupChatStatusFilter.All;
+        if (!departed || options.Value.FilterResignedGroupsByOwner)
+        {
+            try
+            {
+                return await ListGroupsAsync(status, new ExternalContactGroupChatListOwnerFilter { UserIdList = [owner] }, ct);
+            }
+            catch (WeComApiException e) when (departed && e.ErrCode == 40003)
+            {
+                // Some corps answer 40003 for a resigned owner in owner_filter (REFERENCE §2.5): list without it.
+            }
+        }
+
+        var mine = new List<string>();
+        foreach (var chatId in await ListGroupsAsync(status, null, ct))
+        {
+            var chat = await wecom.ExecuteExternalContactGroupChatGetAsync(new ExternalContactGroupChatGetRequest { ChatId = chatId }, ct);
+            if (chat.GroupChat?.Owner == owner)
+            {
+                mine.Add(chatId);
+            }
+        }
+
+        return mine;
+    }
+
+    private async Task<List<string>> ListGroupsAsync(ExternalContactGroupChatStatusFilter status, ExternalContactGroupChatListOwnerFilter? owners, CancellationToken ct)
+    {
+        var chats = new List<string>();
+        await foreach (var chat in wecom.StreamExternalContactGroupChatListAsync(new ExternalContactGroupChatListRequest { StatusFilter = status, OwnerFilter = owners, Limit = 1000 }, ct))
+        {
+            chats.Add(chat.ChatId);
+        }
+
+        return chats;
+    }
+
+    [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Succession {SuccessionId} of {Handover} planned: {Items} items, now {State}")]
+    private static partial void LogPlanned(ILogger logger, long successionId, string handover, int items, string state);
+}

@@ -1,0 +1,266 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using WeComSuccession.Infrastructure.Options;
+using WeComSuccession.Results;
+using WeComSuccession.Successions;
+using WeComSuccession.WeCom.Api;
+using WeComSuccession.WeCom.Api.Models;
+using WeComSuccession.WeCom.Errors;
+
+namespace WeComSuccession.Transfers;
+
+/// <summary>
+/// Sends a succession's queued items to WeCom in batches: ≤ 100 per call per (handover, takeover), groups
+/// within the day's quota. Before a call leaves, its batch row is written and its items become
+/// <c>submitting</c> in one transaction; the answer moves them on. Items left <c>submitting</c> (a crash, a
+/// timeout) are first checked with transfer_result (customers) or groupchat/get (groups): a transfer POST has
+/// no idempotency key, so nothing is sent twice on a guess.
+/// </summary>
+internal sealed partial class TransferRunner(
+    SuccessionStore store, WeComClient wecom, Rerouter rerouter, GroupQuota quota, TransferResults results,
+    TimeProvider clock, IOptions<SuccessionOptions> options, ILogger<TransferRunner> logger)
+{
+    public async Task RunAsync(Succession s, CancellationToken ct)
+    {
+        await RecoverAsync(s, await store.ItemsAsync(s.Id, [ItemState.Submitting], ct), ct);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var due = (await store.ItemsAsync(s.Id, [ItemState.Queued], ct)).Where(i => i.TakeoverUserid is not null && (i.NotBefore is null || i.NotBefore <= now));
+        foreach (var lane in due.GroupBy(i => (i.Kind, Takeover: i.TakeoverUserid!)))
+        {
+            foreach (var chunk in lane.Chunk(options.Value.Transfer.BatchSize))
+            {
+                if (!await SendAsync(s, lane.Key.Kind, lane.Key.Takeover, chunk, ct))
+                {
+                    return; // the succession is waiting for something (deletion, a throttle): stop sending for now
+                }
+            }
+        }
+    }
+
+    /// <returns>False when sending should stop for this run.</returns>
+    private async Task<bool> SendAsync(Succession s, string kind, string takeover, Item[] chunk, CancellationToken ct)
+    {
+        if (kind == ItemKind.Group)
+        {
+            var granted = await quota.ReserveAsync(s.HandoverUserid, chunk.Length, ct);
+            if (granted < chunk.Length)
+            {
+                var tomorrow = quota.NextDayUtc();
+                await store.UpdateAsync([.. chunk[granted..].Select(i => (i, i with { NotBefore = tomorrow, Reason = "daily limit of groups per owner reached; carried to the next day" }))], ct);
+                LogCarried(logger, s.Id, chunk.Length - granted, tomorrow);
+                if (granted == 0)
+                {
+                    return true;
+                }
+
+                chunk = chunk[..granted];
+            }
+        }
+
+        var (batchId, submitting) = await BeginBatchAsync(s, kind, takeover, chunk, ct);
+        if (submitting.Count == 0)
+        {
+            return true;
+        }
+
+        try
+        {
+            var outcomes = kind == ItemKind.Customer
+                ? await TransferCustomersAsync(s, takeover, submitting, ct)
+                : await TransferGroupsAsync(s, takeover, submitting, ct);
+            await EndBatchAsync(batchId, "answered", null, ct);
+            await ApplyAsync(s, submitting, outcomes, ct);
+            return true;
+        }
+        catch (WeComThrottledException e)
+        {
+            // Refused before WeCom acted: the items may go again after the pause.
+            var retryAt = clock.GetUtcNow().UtcDateTime + e.RetryAfter;
+            await EndBatchAsync(batchId, "answered", e.ErrCode, ct);
+            await store.UpdateAsync([.. submitting.Select(i => (i, i with { State = ItemState.Queued, BatchId = null, NotBefore = retryAt }))], ct);
+            if (kind == ItemKind.Group)
+            {
+                await quota.ReleaseAsync(s.HandoverUserid, submitting.Count, ct);
+            }
+
+            return false;
+        }
+        catch (WeComOutcomeUnknownException e)
+        {
+            LogOutcomeUnknown(logger, s.Id, batchId, e.Reason);
+            await EndBatchAsync(batchId, "unknown", null, ct);
+            await RecoverAsync(s, submitting, ct);
+            return true;
+        }
+        catch (WeComApiException e)
+        {
+            await EndBatchAsync(batchId, "answered", e.ErrCode, ct);
+            return await ApplyCallErrorAsync(s, submitting, e, ct);
+        }
+    }
+
+    private async Task<Dictionary<string, int>> TransferCustomersAsync(Succession s, string takeover, IReadOnlyList<Item> items, CancellationToken ct)
+    {
+        IReadOnlyList<ExternalContactTransferCustomerItem> results = s.Api == TransferApi.Resigned
+            ? (await wecom.ExecuteExternalContactResignedTransferCustomerAsync(
+                new() { HandoverUserId = s.HandoverUserid, TakeoverUserId = takeover, ExternalUserId = [.. items.Select(i => i.TargetId)] }, ct)).Customer
+            : (await wecom.ExecuteExternalContactTransferCustomerAsync(
+                new() { HandoverUserId = s.HandoverUserid, TakeoverUserId = takeover, ExternalUserId = [.. items.Select(i => i.TargetId)] }, ct)).Customer;
+        return results.GroupBy(r => r.ExternalUserId).ToDictionary(g => g.Key, g => g.First().ErrCode);
+    }
+
+    private async Task<Dictionary<string, int>> TransferGroupsAsync(Succession s, string takeover, IReadOnlyList<Item> items, CancellationToken ct)
+    {
+        IReadOnlyList<ExternalContactGroupChatTransferFailedItem> failed = s.Api == TransferApi.Resigned
+            ? (await wecom.ExecuteExternalContactGroupChatTransferAsync(new() { ChatIdList = [.. items.Select(i => i.TargetId)], NewOwner = takeover }, ct)).FailedChatList
+            : (await wecom.ExecuteExternalContactGroupChatOnJobTransferAsync(new() { ChatIdList = [.. items.Select(i => i.TargetId)], NewOwner = takeover }, ct)).FailedChatList;
+
+        // Only failures are listed; every other chat of the call changed owner.
+        var codes = items.ToDictionary(i => i.TargetId, _ => 0);
+        foreach (var f in failed)
+        {
+            codes[f.ChatId] = f.ErrCode;
+        }
+
+        return codes;
+    }
+
+    /// <summary>Per-item errcodes → next states, through the one errcode table.</summary>
+    private async Task ApplyAsync(Succession s, IReadOnlyList<Item> items, Dictionary<string, int> codes, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var firstCheck = now + options.Value.Transfer.FirstResultCheck;
+        var changes = new List<(Item, Item)>();
+        var reroutes = new List<(Item, string, int?)>();
+        var notResigned = new List<Item>();
+        foreach (var item in items)
+        {
+            if (!codes.TryGetValue(item.TargetId, out var code))
+            {
+                // WeCom answered without this customer: it cannot have started; ask the result before resending.
+                changes.Add((item, item with { State = ItemState.Waiting, NextCheckAt = firstCheck, Reason = "not in WeCom's answer" }));
+                continue;
+            }
+
+            switch (WeComErrorCodes.Classify(code))
+            {
+                case WeComErrorClass.Success when item.Kind == ItemKind.Group:
+                case WeComErrorClass.AlreadyDone:
+                    changes.Add((item, item with { State = ItemState.Transferred, Errcode = code == 0 ? null : code, Reason = null }));
+                    break;
+                case WeComErrorClass.Success:
+                case WeComErrorClass.InFlight:
+                    // 0 means the 24 h takeover started; in flight means one is already under way. Either way: ask later.
+                    changes.Add((item, item with { State = ItemState.Waiting, NextCheckAt = firstCheck, Errcode = code == 0 ? null : code, Reason = null }));
+                    break;
+                case WeComErrorClass.ReRoute:
+                    reroutes.Add((item, WeComErrorCodes.Describe(code), code));
+                    break;
+                case WeComErrorClass.WrongApi when s.Api == TransferApi.Resigned && code is 40097 or 90500:
+                    notResigned.Add(item);
+                    break;
+                default:
+                    changes.Add((item, item with { State = ItemState.Failed, Errcode = code, Reason = WeComErrorCodes.Describe(code) }));
+                    break;
+            }
+        }
+
+        changes.AddRange(await rerouter.RerouteAsync(s, reroutes, ct));
+        await store.UpdateAsync(changes, ct);
+        if (notResigned.Count > 0)
+        {
+            await WaitForDeletionAsync(s, notResigned, ct);
+        }
+    }
+
+    /// <summary>A call-level error applies to every item of the call.</summary>
+    private async Task<bool> ApplyCallErrorAsync(Succession s, IReadOnlyList<Item> items, WeComApiException e, CancellationToken ct)
+    {
+        switch (e.Class)
+        {
+            case WeComErrorClass.WrongApi when s.Api == TransferApi.Resigned:
+                await WaitForDeletionAsync(s, items, ct);
+                return false;
+            case WeComErrorClass.Configuration or WeComErrorClass.Busy or WeComErrorClass.Unknown:
+                // Nothing is wrong with the items: keep them queued, try again later, and say why on the succession.
+                var later = clock.GetUtcNow().UtcDateTime + TimeSpan.FromMinutes(10);
+                await store.UpdateAsync([.. items.Select(i => (i, i with { State = ItemState.Queued, BatchId = null, NotBefore = later, Errcode = e.ErrCode, Reason = WeComErrorCodes.Describe(e.ErrCode) }))], ct);
+                return false;
+            case WeComErrorClass.ReRoute or WeComErrorClass.TerminalForItem:
+                // The call names one takeover; an error for the whole call is about the takeover.
+                await store.UpdateAsync(await rerouter.RerouteAsync(s, [.. items.Select(i => (i, WeComErrorCodes.Describe(e.ErrCode), (int?)e.ErrCode))], ct), ct);
+                return true;
+            default:
+                await store.UpdateAsync([.. items.Select(i => (i, i with { State = ItemState.Failed, Errcode = e.ErrCode, Reason = WeComErrorCodes.Describe(e.ErrCode) }))], ct);
+                return true;
+        }
+    }
+
+    /// <summary>WeCom says the member has not left yet (40097 / 90500): hold the items until the deletion arrives.</summary>
+    private async Task WaitForDeletionAsync(Succession s, IReadOnlyList<Item> items, CancellationToken ct)
+    {
+        await store.UpdateAsync([.. items.Select(i => (i, i with { State = ItemState.Queued, BatchId = null, NotBefore = null }))], ct);
+        await store.TransitionAsync(s.Id, [SuccessionState.Transferring], SuccessionState.AwaitingDeletion, "WeCom says the member has not resigned yet (40097)", ct);
+    }
+
+    /// <summary>
+    /// Items whose transfer call has no recorded answer. Customers: transfer_result says what WeCom did; only
+    /// a customer WeCom has no record of goes back to the queue. Groups: the owner says.
+    /// </summary>
+    private async Task RecoverAsync(Succession s, IReadOnlyList<Item> submitting, CancellationToken ct)
+    {
+        if (submitting.Count == 0)
+        {
+            return;
+        }
+
+        LogRecovering(logger, s.Id, submitting.Count);
+        var customers = submitting.Where(i => i.Kind == ItemKind.Customer).ToList();
+        await results.ApplyTransferResultsAsync(s, customers, ct);
+
+        var changes = new List<(Item, Item)>();
+        foreach (var group in submitting.Where(i => i.Kind == ItemKind.Group))
+        {
+            var chat = await wecom.ExecuteExternalContactGroupChatGetAsync(new() { ChatId = group.TargetId }, ct);
+            changes.Add((group, chat.GroupChat?.Owner == group.TakeoverUserid
+                ? group with { State = ItemState.Transferred }
+                : group with { State = ItemState.Queued, BatchId = null }));
+        }
+
+        await store.UpdateAsync(changes, ct);
+    }
+
+    private async Task<(long BatchId, IReadOnlyList<Item> Submitting)> BeginBatchAsync(Succession s, string kind, string takeover, Item[] chunk, CancellationToken ct)
+    {
+        await using var connection = await store.DataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var batchId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO transfer_batches (succession_id, kind, api, handover_userid, takeover_userid, size, state, created_at)
+            VALUES (@Id, @kind, @Api, @HandoverUserid, @takeover, @size, 'sending', @now) RETURNING id
+            """,
+            new { s.Id, kind, s.Api, s.HandoverUserid, takeover, size = chunk.Length, now = clock.GetUtcNow() }, transaction, cancellationToken: ct));
+        var submitting = await store.UpdateAsync(connection, transaction,
+            [.. chunk.Select(i => (i, i with { State = ItemState.Submitting, BatchId = batchId, Attempts = (short)(i.Attempts + 1), NotBefore = null }))], ct);
+        await transaction.CommitAsync(ct);
+        return (batchId, submitting);
+    }
+
+    private async Task EndBatchAsync(long batchId, string state, int? errcode, CancellationToken ct)
+    {
+        await using var connection = await store.DataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE transfer_batches SET state = @state, errcode = @errcode, answered_at = @now WHERE id = @batchId",
+            new { batchId, state, errcode, now = clock.GetUtcNow() }, cancellationToken: ct));
+    }
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Succession {SuccessionId}: {Count} groups carried to {NotBefore:o} (daily limit)")]
+    private static partial void LogCarried(ILogger logger, long successionId, int count, DateTime notBefore);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Succession {SuccessionId}: batch {BatchId} outcome unknown ({Reason}); asking WeCom before sending again")]
+    private static partial void LogOutcomeUnknown(ILogger logger, long successionId, long batchId, string reason);
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Information, Message = "Succession {SuccessionId}: checking {Count} items whose transfer call has no recorded answer")]
+    private static partial void LogRecovering(ILogger logger, long successionId, int count);
+}
