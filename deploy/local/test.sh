@@ -12,8 +12,9 @@ cd "$repo"
 source "$here/postgres.sh"
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-# No build processes that outlive the run (they would hold CI's output pipe open).
-export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
+# No build processes that outlive the run (MSBuild nodes, the compiler server): they could hold
+# an inherited pipe of CI's open and they would be left running on the machine.
+export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false
 
 results=${TEST_RESULTS_DIR:-}
 keep_results=1
