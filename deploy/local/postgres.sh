@@ -32,7 +32,7 @@ _pg_find_bin() {
     fi
   fi
   # Debian keeps server binaries off PATH; take the highest version present.
-  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5,5 -n -r); do
+  for dir in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -t/ -k5,5 -n -r); do
     if [[ -x $dir/initdb && -x $dir/pg_ctl && -x $dir/pg_isready ]]; then
       PG_BIN=$dir
       return 0

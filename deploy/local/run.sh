@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317 # stop_group and cleanup are reached through the EXIT trap
 # Runs the service on this machine for a demo: a kept PostgreSQL in .local/pgdata (unless
 # ConnectionStrings__Postgres is given), the WeCom simulator when it exists, then the service.
 # Ctrl-C stops everything this script started. See deploy/local/README.md.
