@@ -84,6 +84,15 @@ public sealed partial class WeComSimulator
         }
     }
 
+    /// <summary>Every external userid of the corp.</summary>
+    public IReadOnlyList<string> AllCustomerIds()
+    {
+        lock (_sync)
+        {
+            return [.. _corp.Customers.Keys];
+        }
+    }
+
     public CustomerInfo? Customer(string externalUserId)
     {
         lock (_sync)

@@ -208,7 +208,12 @@ public sealed partial class WeComSimulator
                 callError = 40003;
             }
 
-            if (callError == 0)
+            if (callError == 0 && string.Equals(handoverId, takeoverId, StringComparison.Ordinal))
+            {
+                // 原跟进人与接手人一样: answered per customer, before the takeover is looked at.
+                perItemError = perItemError == 0 ? 40130 : perItemError;
+            }
+            else if (callError == 0)
             {
                 callError = TakeoverProblem(takeoverId, out _);
             }
@@ -223,7 +228,7 @@ public sealed partial class WeComSimulator
                 return Error(callError, callError == 40097 ? handoverId : takeoverId);
             }
 
-            var takeover = _corp.Members[takeoverId];
+            var takeover = _corp.Members.GetValueOrDefault(takeoverId) ?? handover!;
             foreach (var externalUserId in externalUserIds)
             {
                 var code = perItemError != 0 ? perItemError : CheckCustomer(kind, handover!, takeover, externalUserId, now);
