@@ -17,7 +17,7 @@ public sealed record CgibinDepartmentSimpleListResponse : WeComResponse
 {
     /// <summary>Departments, recursively below the requested one.</summary>
     [JsonPropertyName("department_id")]
-    public IReadOnlyList<CgibinDepartmentSimpleListItem> DepartmentId { get; init; } = [];
+    public IReadOnlyList<CgibinDepartmentSimpleListItem> DepartmentId { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>One department in <see cref="CgibinDepartmentSimpleListResponse.DepartmentId"/>.</summary>

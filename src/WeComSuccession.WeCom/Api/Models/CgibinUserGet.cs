@@ -28,7 +28,7 @@ public sealed record CgibinUserGetResponse : WeComResponse
 
     /// <summary>Department ids the member belongs to.</summary>
     [JsonPropertyName("department")]
-    public IReadOnlyList<long> Department { get; init; } = [];
+    public IReadOnlyList<long> Department { get; init => field = value ?? []; } = [];
 
     /// <summary>Sort order within each department of <see cref="Department"/>.</summary>
     [JsonPropertyName("order")]

@@ -27,7 +27,7 @@ public sealed record CgibinUserListIdResponse : WeComResponse
 
     /// <summary>One row per (member, department).</summary>
     [JsonPropertyName("dept_user")]
-    public IReadOnlyList<CgibinUserListIdItem> DeptUser { get; init; } = [];
+    public IReadOnlyList<CgibinUserListIdItem> DeptUser { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>One row of <see cref="CgibinUserListIdResponse.DeptUser"/>.</summary>

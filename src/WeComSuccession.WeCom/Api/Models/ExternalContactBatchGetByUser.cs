@@ -8,7 +8,7 @@ public sealed record ExternalContactBatchGetByUserRequest
 {
     /// <summary>Members whose customers are read (≤ 100).</summary>
     [JsonPropertyName("userid_list")]
-    public IReadOnlyList<string> UserIdList { get; init; } = [];
+    public IReadOnlyList<string> UserIdList { get; init => field = value ?? []; } = [];
 
     /// <summary>Cursor from the previous page; null or empty for the first page.</summary>
     [JsonPropertyName("cursor")]
@@ -25,7 +25,7 @@ public sealed record ExternalContactBatchGetByUserResponse : WeComResponse
 {
     /// <summary>One entry per (customer, follower).</summary>
     [JsonPropertyName("external_contact_list")]
-    public IReadOnlyList<ExternalContactBatchGetByUserItem> ExternalContactList { get; init; } = [];
+    public IReadOnlyList<ExternalContactBatchGetByUserItem> ExternalContactList { get; init => field = value ?? []; } = [];
 
     /// <summary>Cursor of the next page; empty on the last page.</summary>
     [JsonPropertyName("next_cursor")]

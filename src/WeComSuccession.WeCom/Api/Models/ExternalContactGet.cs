@@ -27,7 +27,7 @@ public sealed record ExternalContactGetResponse : WeComResponse
 
     /// <summary>Members following the customer (only those visible to the app).</summary>
     [JsonPropertyName("follow_user")]
-    public IReadOnlyList<ExternalContactFollowUser> FollowUser { get; init; } = [];
+    public IReadOnlyList<ExternalContactFollowUser> FollowUser { get; init => field = value ?? []; } = [];
 
     /// <summary>Cursor for the next follow_user page; absent or empty when complete.</summary>
     [JsonPropertyName("next_cursor")]

@@ -15,5 +15,5 @@ public sealed record ExternalContactGetFollowUserListResponse : WeComResponse
 {
     /// <summary>Userids of members with 客户联系 enabled.</summary>
     [JsonPropertyName("follow_user")]
-    public IReadOnlyList<string> FollowUser { get; init; } = [];
+    public IReadOnlyList<string> FollowUser { get; init => field = value ?? []; } = [];
 }

@@ -28,7 +28,7 @@ public sealed record ExternalContactGetUnassignedListResponse : WeComResponse
 {
     /// <summary>Unassigned (resigned member, customer) pairs.</summary>
     [JsonPropertyName("info")]
-    public IReadOnlyList<ExternalContactGetUnassignedListItem> Info { get; init; } = [];
+    public IReadOnlyList<ExternalContactGetUnassignedListItem> Info { get; init => field = value ?? []; } = [];
 
     /// <summary>True on the last page.</summary>
     [JsonPropertyName("is_last")]

@@ -49,7 +49,7 @@ public sealed record ExternalContactGroupChat
 
     /// <summary>Members.</summary>
     [JsonPropertyName("member_list")]
-    public IReadOnlyList<ExternalContactGroupChatMember> MemberList { get; init; } = [];
+    public IReadOnlyList<ExternalContactGroupChatMember> MemberList { get; init => field = value ?? []; } = [];
 
     /// <summary>Group admins.</summary>
     [JsonPropertyName("admin_list")]

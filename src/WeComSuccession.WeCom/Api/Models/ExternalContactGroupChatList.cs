@@ -31,7 +31,7 @@ public sealed record ExternalContactGroupChatListOwnerFilter
 {
     /// <summary>Owner userids (≤ 100).</summary>
     [JsonPropertyName("userid_list")]
-    public IReadOnlyList<string> UserIdList { get; init; } = [];
+    public IReadOnlyList<string> UserIdList { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>Response of <c>/cgi-bin/externalcontact/groupchat/list</c>.</summary>
@@ -40,7 +40,7 @@ public sealed record ExternalContactGroupChatListResponse : WeComResponse
 {
     /// <summary>The page's groups.</summary>
     [JsonPropertyName("group_chat_list")]
-    public IReadOnlyList<ExternalContactGroupChatListItem> GroupChatList { get; init; } = [];
+    public IReadOnlyList<ExternalContactGroupChatListItem> GroupChatList { get; init => field = value ?? []; } = [];
 
     /// <summary>Cursor of the next page; empty on the last page.</summary>
     [JsonPropertyName("next_cursor")]

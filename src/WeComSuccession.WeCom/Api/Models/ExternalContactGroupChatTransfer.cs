@@ -11,7 +11,7 @@ public sealed record ExternalContactGroupChatTransferRequest
 {
     /// <summary>Groups to move (1–100).</summary>
     [JsonPropertyName("chat_id_list")]
-    public IReadOnlyList<string> ChatIdList { get; init; } = [];
+    public IReadOnlyList<string> ChatIdList { get; init => field = value ?? []; } = [];
 
     /// <summary>The new owner.</summary>
     [JsonPropertyName("new_owner")]
@@ -24,7 +24,7 @@ public sealed record ExternalContactGroupChatTransferResponse : WeComResponse
 {
     /// <summary>Only the groups that failed; per-item errcodes are data, not exceptions.</summary>
     [JsonPropertyName("failed_chat_list")]
-    public IReadOnlyList<ExternalContactGroupChatTransferFailedItem> FailedChatList { get; init; } = [];
+    public IReadOnlyList<ExternalContactGroupChatTransferFailedItem> FailedChatList { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>One failed group of <c>groupchat/transfer</c> or <c>groupchat/onjob_transfer</c>.</summary>

@@ -17,5 +17,5 @@ public sealed record ExternalContactListResponse : WeComResponse
 {
     /// <summary>External userids of the member's customers.</summary>
     [JsonPropertyName("external_userid")]
-    public IReadOnlyList<string> ExternalUserId { get; init; } = [];
+    public IReadOnlyList<string> ExternalUserId { get; init => field = value ?? []; } = [];
 }

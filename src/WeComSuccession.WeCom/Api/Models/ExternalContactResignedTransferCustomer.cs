@@ -19,7 +19,7 @@ public sealed record ExternalContactResignedTransferCustomerRequest
 
     /// <summary>Customers to move (≤ 100 per call).</summary>
     [JsonPropertyName("external_userid")]
-    public IReadOnlyList<string> ExternalUserId { get; init; } = [];
+    public IReadOnlyList<string> ExternalUserId { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>Response of <c>/cgi-bin/externalcontact/resigned/transfer_customer</c>.</summary>
@@ -28,7 +28,7 @@ public sealed record ExternalContactResignedTransferCustomerResponse : WeComResp
 {
     /// <summary>Per-customer results; per-item errcodes are data, not exceptions.</summary>
     [JsonPropertyName("customer")]
-    public IReadOnlyList<ExternalContactTransferCustomerItem> Customer { get; init; } = [];
+    public IReadOnlyList<ExternalContactTransferCustomerItem> Customer { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>

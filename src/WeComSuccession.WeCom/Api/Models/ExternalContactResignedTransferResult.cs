@@ -28,7 +28,7 @@ public sealed record ExternalContactResignedTransferResultResponse : WeComRespon
 {
     /// <summary>Status per customer.</summary>
     [JsonPropertyName("customer")]
-    public IReadOnlyList<ExternalContactTransferResultItem> Customer { get; init; } = [];
+    public IReadOnlyList<ExternalContactTransferResultItem> Customer { get; init => field = value ?? []; } = [];
 
     /// <summary>Cursor of the next page; empty on the last page.</summary>
     [JsonPropertyName("next_cursor")]

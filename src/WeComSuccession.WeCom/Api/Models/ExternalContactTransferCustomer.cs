@@ -19,7 +19,7 @@ public sealed record ExternalContactTransferCustomerRequest
 
     /// <summary>Customers to move (≤ 100 per call).</summary>
     [JsonPropertyName("external_userid")]
-    public IReadOnlyList<string> ExternalUserId { get; init; } = [];
+    public IReadOnlyList<string> ExternalUserId { get; init => field = value ?? []; } = [];
 
     /// <summary>Message shown to the customer on success (≤ 200 chars); WeCom's default text when null.</summary>
     [JsonPropertyName("transfer_success_msg")]
@@ -32,5 +32,5 @@ public sealed record ExternalContactTransferCustomerResponse : WeComResponse
 {
     /// <summary>Per-customer results; per-item errcodes are data, not exceptions.</summary>
     [JsonPropertyName("customer")]
-    public IReadOnlyList<ExternalContactTransferCustomerItem> Customer { get; init; } = [];
+    public IReadOnlyList<ExternalContactTransferCustomerItem> Customer { get; init => field = value ?? []; } = [];
 }

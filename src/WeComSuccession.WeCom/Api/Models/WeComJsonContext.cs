@@ -6,7 +6,9 @@ namespace WeComSuccession.WeCom.Api.Models;
 /// Source-generated System.Text.Json metadata for every WeCom request and response type. Property names
 /// come from each property's <see cref="JsonPropertyNameAttribute"/> (WeCom mixes <c>snake_case</c> with
 /// run-together names such as <c>errcode</c>, <c>userid</c>, <c>createtime</c>, so no naming policy would
-/// be right everywhere). Null members are omitted, as WeCom omits absent fields. Servers (e.g. a
+/// be right everywhere). Null members are omitted, as WeCom omits absent fields. List properties set
+/// <c>field = value ?? []</c> in their init accessor: the generator passes null for a list missing from the
+/// JSON (e.g. a group transfer without failures has no <c>failed_chat_list</c>), and callers iterate lists. Servers (e.g. a
 /// simulator) use the same context to write responses and read requests.
 /// </summary>
 [JsonSourceGenerationOptions(
