@@ -10,7 +10,7 @@ namespace WeComSuccession.Results;
 /// <summary>
 /// Learns what became of transferred items. Customers: transfer_result for each (handover, takeover) pair,
 /// asked once soon after submission and again after each item's takeover_time, never in a tight loop; one
-/// answer updates every waiting item of the pair. Groups WeCom reported as "being inherited": groupchat/get.
+/// answer updates every waiting item of the pair. Groups: groupchat/list filtered by the new owner.
 /// </summary>
 internal sealed partial class TransferResults(
     SuccessionStore store, WeComClient wecom, Rerouter rerouter, TimeProvider clock, IOptions<SuccessionOptions> options, ILogger<TransferResults> logger)
@@ -29,15 +29,39 @@ internal sealed partial class TransferResults(
         var dueTakeovers = waiting.Where(i => i.Kind == ItemKind.Customer && i.NextCheckAt <= now).Select(i => i.TakeoverUserid).ToHashSet();
         await ApplyTransferResultsAsync(s, [.. waiting.Where(i => i.Kind == ItemKind.Customer && dueTakeovers.Contains(i.TakeoverUserid))], ct);
 
+        var dueOwners = waiting.Where(i => i.Kind == ItemKind.Group && i.NextCheckAt <= now).Select(i => i.TakeoverUserid).ToHashSet();
+        await ConfirmGroupsAsync(s, [.. waiting.Where(i => i.Kind == ItemKind.Group && dueOwners.Contains(i.TakeoverUserid))], ct);
+    }
+
+    /// <summary>
+    /// Groups whose transfer was answered "ok" or "being inherited" (waiting), or not answered at all
+    /// (submitting): one groupchat/list per new owner, filtered by that owner, says which are theirs now.
+    /// A waiting group not yet theirs is checked again later and failed after its deadline; a submitting one
+    /// goes back to the queue (resending a group already being inherited only earns 90507).
+    /// </summary>
+    public async Task ConfirmGroupsAsync(Succession s, IReadOnlyList<Item> groups, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
         var changes = new List<(Item, Item)>();
-        foreach (var group in waiting.Where(i => i.Kind == ItemKind.Group && i.NextCheckAt <= now))
+        foreach (var owner in groups.Where(g => g.TakeoverUserid is not null).GroupBy(g => g.TakeoverUserid!))
         {
-            var chat = await wecom.ExecuteExternalContactGroupChatGetAsync(new() { ChatId = group.TargetId }, ct);
-            changes.Add((group, chat.GroupChat?.Owner == group.TakeoverUserid
-                ? group with { State = ItemState.Transferred, Reason = null }
-                : group.Attempts >= MaxAttempts
-                    ? group with { State = ItemState.Failed, Reason = "group still not inherited after repeated checks" }
-                    : group with { NextCheckAt = now + options.Value.Transfer.FirstResultCheck * 10, Attempts = (short)(group.Attempts + 1) }));
+            var owned = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (var chat in wecom.StreamExternalContactGroupChatListAsync(
+                new() { StatusFilter = ExternalContactGroupChatStatusFilter.All, OwnerFilter = new() { UserIdList = [owner.Key] }, Limit = 1000 }, ct))
+            {
+                owned.Add(chat.ChatId);
+            }
+
+            foreach (var group in owner)
+            {
+                changes.Add((group, owned.Contains(group.TargetId)
+                    ? group with { State = ItemState.Transferred, NextCheckAt = null, Reason = null }
+                    : group.State == ItemState.Submitting
+                        ? group with { State = ItemState.Queued, BatchId = null }
+                        : group.TakeoverTime < now
+                            ? group with { State = ItemState.Failed, NextCheckAt = null, Reason = "the group did not show its new owner in time" }
+                            : group with { NextCheckAt = now + options.Value.Transfer.FirstResultCheck * 10 }));
+            }
         }
 
         await store.UpdateAsync(changes, ct);

@@ -13,7 +13,7 @@ namespace WeComSuccession.Transfers;
 /// Sends a succession's queued items to WeCom in batches: ≤ 100 per call per (handover, takeover), groups
 /// within the day's quota. Before a call leaves, its batch row is written and its items become
 /// <c>submitting</c> in one transaction; the answer moves them on. Items left <c>submitting</c> (a crash, a
-/// timeout) are first checked with transfer_result (customers) or groupchat/get (groups): a transfer POST has
+/// timeout) are first checked with transfer_result (customers) or the new owner's groups (groups): a transfer POST has
 /// no idempotency key, so nothing is sent twice on a guess.
 /// </summary>
 internal sealed partial class TransferRunner(
@@ -145,9 +145,16 @@ internal sealed partial class TransferRunner(
 
             switch (WeComErrorCodes.Classify(code))
             {
+                case WeComErrorClass.Success when item.Kind == ItemKind.Group && options.Value.Transfer.ConfirmGroupOwner:
+                    // Confirmed when groupchat/list shows the new owner; failed if it never does.
+                    changes.Add((item, item with { State = ItemState.Waiting, NextCheckAt = firstCheck, TakeoverTime = now + options.Value.Transfer.GroupConfirmDeadline, Reason = null }));
+                    break;
                 case WeComErrorClass.Success when item.Kind == ItemKind.Group:
                 case WeComErrorClass.AlreadyDone:
                     changes.Add((item, item with { State = ItemState.Transferred, Errcode = code == 0 ? null : code, Reason = null }));
+                    break;
+                case WeComErrorClass.InFlight when item.Kind == ItemKind.Group:
+                    changes.Add((item, item with { State = ItemState.Waiting, NextCheckAt = firstCheck, TakeoverTime = now + options.Value.Transfer.GroupConfirmDeadline, Errcode = code }));
                     break;
                 case WeComErrorClass.Success:
                 case WeComErrorClass.InFlight:
@@ -216,19 +223,8 @@ internal sealed partial class TransferRunner(
         }
 
         LogRecovering(logger, s.Id, submitting.Count);
-        var customers = submitting.Where(i => i.Kind == ItemKind.Customer).ToList();
-        await results.ApplyTransferResultsAsync(s, customers, ct);
-
-        var changes = new List<(Item, Item)>();
-        foreach (var group in submitting.Where(i => i.Kind == ItemKind.Group))
-        {
-            var chat = await wecom.ExecuteExternalContactGroupChatGetAsync(new() { ChatId = group.TargetId }, ct);
-            changes.Add((group, chat.GroupChat?.Owner == group.TakeoverUserid
-                ? group with { State = ItemState.Transferred }
-                : group with { State = ItemState.Queued, BatchId = null }));
-        }
-
-        await store.UpdateAsync(changes, ct);
+        await results.ApplyTransferResultsAsync(s, [.. submitting.Where(i => i.Kind == ItemKind.Customer)], ct);
+        await results.ConfirmGroupsAsync(s, [.. submitting.Where(i => i.Kind == ItemKind.Group)], ct);
     }
 
     private async Task<(long BatchId, IReadOnlyList<Item> Submitting)> BeginBatchAsync(Succession s, string kind, string takeover, Item[] chunk, CancellationToken ct)

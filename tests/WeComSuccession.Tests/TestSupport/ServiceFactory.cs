@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace WeComSuccession.Tests.TestSupport;
 
 /// <summary>The service in-process, with valid demo settings that a test may override key by key.</summary>
-public sealed class ServiceFactory(string connectionString, IReadOnlyDictionary<string, string?>? overrides = null) : WebApplicationFactory<Program>
+public sealed class ServiceFactory(string connectionString, IReadOnlyDictionary<string, string?>? overrides = null, TimeProvider? clock = null) : WebApplicationFactory<Program>
 {
     public static readonly IReadOnlyDictionary<string, string?> ValidSettings = new Dictionary<string, string?>
     {
@@ -28,6 +30,11 @@ public sealed class ServiceFactory(string connectionString, IReadOnlyDictionary<
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (clock is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
         }
     }
 }

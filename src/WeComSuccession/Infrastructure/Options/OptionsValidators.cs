@@ -107,9 +107,9 @@ internal sealed class SuccessionOptionsValidator : IValidateOptions<SuccessionOp
             failures.Add("Succession:OnDisabled must be Plan, TransferOnJob or Ignore.");
         }
 
-        if (o.ReconcileInterval < TimeSpan.FromMinutes(1) || o.ReconcileInterval > TimeSpan.FromDays(1))
+        if (o.ReconcileInterval < TimeSpan.FromSeconds(5) || o.ReconcileInterval > TimeSpan.FromDays(1))
         {
-            failures.Add("Succession:ReconcileInterval must be between 00:01:00 and 1.00:00:00.");
+            failures.Add("Succession:ReconcileInterval must be between 00:00:05 and 1.00:00:00.");
         }
 
         if (o.Transfer.BatchSize is < 1 or > 100)

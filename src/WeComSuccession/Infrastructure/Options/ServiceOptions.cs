@@ -128,6 +128,13 @@ internal sealed class SuccessionOptions
         /// <summary>First transfer_result check after a transfer call; later checks follow each item's takeover_time.</summary>
         public TimeSpan FirstResultCheck { get; set; } = TimeSpan.FromMinutes(1);
 
+        /// <summary>Whether a group counts as transferred only once groupchat/list shows its new owner. WeCom does not
+        /// say whether groupchat/transfer takes effect at once (REFERENCE §2.4); false trusts the call's answer.</summary>
+        public bool ConfirmGroupOwner { get; set; } = true;
+
+        /// <summary>How long a transferred group may take to show its new owner before it is failed for a person.</summary>
+        public TimeSpan GroupConfirmDeadline { get; set; } = TimeSpan.FromHours(24);
+
         /// <summary>How often the sweeper looks for successions with due work; bounds the idle database load.</summary>
         public TimeSpan DuePollInterval { get; set; } = TimeSpan.FromSeconds(30);
     }

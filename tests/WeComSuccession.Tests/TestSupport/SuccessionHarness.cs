@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using WeComSuccession.Directory;
+using WeComSuccession.Simulator;
+using WeComSuccession.Simulator.Corp;
+
+namespace WeComSuccession.Tests.TestSupport;
+
+/// <summary>
+/// The whole system in one test: a fresh PostgreSQL database, the WeCom simulator on loopback, and the service
+/// on Kestrel (so the simulator's callbacks arrive over real HTTP) reading time from the simulator's clock, so
+/// that "24 hours later" is one <c>AdvanceClock</c> for both.
+/// </summary>
+public sealed class SuccessionHarness : IAsyncDisposable
+{
+    public const string CorpId = "ww1436e0e65a779aee";
+
+    private static readonly JsonSerializerOptions SeedJson = new(JsonSerializerDefaults.Web);
+
+    private SuccessionHarness(TestDatabase database, RunningSimulator wecom, ServiceFactory service, string seedFile)
+    {
+        Database = database;
+        WeCom = wecom;
+        Service = service;
+        SeedFile = seedFile;
+    }
+
+    public TestDatabase Database { get; }
+
+    public RunningSimulator WeCom { get; }
+
+    public WeComSuccession.Simulator.Engine.WeComSimulator Sim => WeCom.Simulator;
+
+    public ServiceFactory Service { get; }
+
+    private string SeedFile { get; }
+
+    public static async Task<SuccessionHarness> StartAsync(
+        CorpSeed corp,
+        Action<SimulatorOptions>? simulator = null,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        bool syncDirectory = true)
+    {
+        var database = new TestDatabase();
+        await database.InitializeAsync();
+        var seedFile = Path.Combine(Path.GetTempPath(), $"corp-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(seedFile, JsonSerializer.Serialize(corp, SeedJson));
+
+        var port = FreePort();
+        var options = new SimulatorOptions
+        {
+            CorpId = CorpId,
+            Secret = ServiceFactory.ValidSettings["WeCom:Secret"]!,
+            SeedFile = seedFile,
+            ClockFactor = 1,
+            PumpInterval = TimeSpan.FromMilliseconds(50),
+            Callback =
+            {
+                Url = $"http://127.0.0.1:{port}/wecom/callback",
+                Token = ServiceFactory.ValidSettings["WeCom:Callback:Token"]!,
+                EncodingAESKey = ServiceFactory.ValidSettings["WeCom:Callback:EncodingAESKey"]!,
+                RetryDelay = TimeSpan.FromMilliseconds(200),
+            },
+        };
+        simulator?.Invoke(options);
+        var wecom = await SimulatorHost.StartAsync(options, TestContext.Current.CancellationToken);
+
+        var all = new Dictionary<string, string?>
+        {
+            ["WeCom:ApiBaseUrl"] = wecom.BaseUrl.ToString(),
+            ["WeCom:Limits:ThrottlePause"] = "00:00:01",
+            ["WeCom:Limits:MaxPauseWait"] = "00:00:02",
+            ["WeCom:Limits:RequestTimeout"] = "00:00:05",
+            ["Succession:Transfer:DuePollInterval"] = "00:00:00.200",
+            ["Succession:Transfer:FirstResultCheck"] = "00:00:01",
+            ["Succession:ReconcileInterval"] = "01:00:00",
+            ["Directory:SyncInterval"] = "1.00:00:00",
+            ["Jobs:IdleWaitTime"] = "00:00:01",
+            ["Jobs:ClusterCheckinInterval"] = "00:00:02",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var service = new ServiceFactory(database.ConnectionString, all, wecom.Simulator.Clock);
+        service.UseKestrel(port);
+        service.StartServer();
+        var harness = new SuccessionHarness(database, wecom, service, seedFile);
+        if (syncDirectory)
+        {
+            await service.Services.GetRequiredService<DirectorySync>().SyncAllAsync(TestContext.Current.CancellationToken);
+        }
+
+        return harness;
+    }
+
+    public HttpClient CreateClient() => Service.CreateClient();
+
+    public async Task<T> ScalarAsync<T>(string sql, object? args = null)
+    {
+        await using var db = Database.CreateDataSource();
+        await using var connection = await db.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        return await connection.ExecuteScalarAsync<T>(sql, args) ?? throw new InvalidOperationException("no value: " + sql);
+    }
+
+    public async Task<List<T>> QueryAsync<T>(string sql, object? args = null)
+    {
+        await using var db = Database.CreateDataSource();
+        await using var connection = await db.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        return [.. await connection.QueryAsync<T>(sql, args)];
+    }
+
+    /// <summary>Item states of the member's succession, e.g. { "transferred": 250 }.</summary>
+    public async Task<Dictionary<string, int>> ItemStatesAsync(string handover) =>
+        (await QueryAsync<(string State, int Count)>(
+            "SELECT i.state, count(*)::int FROM succession_items i JOIN successions s ON s.id = i.succession_id WHERE s.handover_userid = @handover GROUP BY i.state",
+            new { handover })).ToDictionary(r => r.State, r => r.Count);
+
+    public Task<string?> SuccessionStateAsync(string handover) =>
+        QueryAsync<string?>("SELECT state FROM successions WHERE handover_userid = @handover ORDER BY id DESC LIMIT 1", new { handover })
+            .ContinueWith(t => t.Result.FirstOrDefault(), TaskScheduler.Default);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Service.DisposeAsync();
+        await WeCom.DisposeAsync();
+        await Database.DisposeAsync();
+        File.Delete(SeedFile);
+    }
+}
+
+/// <summary>Small corps for scenarios: one department, a boss, and members with customers and groups.</summary>
+public static class Corps
+{
+    public static SeedMember Member(string userId, string? leader = null, bool isDeptLeader = false, int? status = null, bool customerContact = true, int? customerLimit = null) => new()
+    {
+        UserId = userId,
+        Name = userId,
+        Status = status ?? 1,
+        Departments = [2],
+        IsLeaderInDept = [isDeptLeader ? 1 : 0],
+        DirectLeader = leader is null ? [] : [leader],
+        CustomerContact = customerContact,
+        RealNameVerified = true,
+        LastLoginTime = 1_760_000_000,
+        CustomerLimit = customerLimit,
+    };
+
+    public static IEnumerable<SeedCustomer> Customers(string owner, int count, string prefix = "wm") =>
+        Enumerable.Range(0, count).Select(i => new SeedCustomer
+        {
+            ExternalUserId = $"{prefix}{owner}{i:D5}",
+            Name = $"客户{i}",
+            Type = 1,
+            Followers = [new SeedFollow(owner, 1_700_000_000)],
+        });
+
+    public static IEnumerable<SeedGroupChat> Groups(string owner, int count) =>
+        Enumerable.Range(0, count).Select(i => new SeedGroupChat
+        {
+            ChatId = $"wr{owner}{i:D5}",
+            Name = $"客户群{i}",
+            Owner = owner,
+            CreateTime = 1_700_000_000,
+            Members = [owner],
+        });
+
+    public static CorpSeed Build(IEnumerable<SeedMember> members, IEnumerable<SeedCustomer>? customers = null, IEnumerable<SeedGroupChat>? groups = null) => new()
+    {
+        Departments = [new SeedDepartment(1, "公司", 0), new SeedDepartment(2, "销售部", 1)],
+        Members = [.. members],
+        Customers = [.. customers ?? []],
+        GroupChats = [.. groups ?? []],
+    };
+}
