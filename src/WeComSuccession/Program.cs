@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using WeComSuccession.Audit;
 using WeComSuccession.Callbacks;
 using WeComSuccession.Infrastructure.Db;
 using WeComSuccession.Infrastructure.Jobs;
@@ -11,6 +12,7 @@ builder.AddServiceOptions();
 builder.AddDatabase();
 builder.AddJobs();
 builder.AddCallbacks();
+builder.AddAudit();
 builder.Services.AddSingleton(TimeProvider.System);
 
 var app = builder.Build();
