@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using WeComSuccession.Api;
 using WeComSuccession.Audit;
 using WeComSuccession.Callbacks;
 using WeComSuccession.Infrastructure.Db;
@@ -13,12 +14,14 @@ builder.AddDatabase();
 builder.AddJobs();
 builder.AddCallbacks();
 builder.AddAudit();
+builder.AddAdminApi();
 builder.Services.AddSingleton(TimeProvider.System);
 
 var app = builder.Build();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
 app.MapCallbacks();
+app.MapAdminApi();
 app.Run();
 
 /// <summary>Visible to the integration tests' WebApplicationFactory.</summary>
