@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using WeComSuccession.Api;
+using WeComSuccession.Audit;
 using WeComSuccession.Callbacks;
 using WeComSuccession.Directory;
 using WeComSuccession.Infrastructure;
@@ -19,12 +21,15 @@ builder.AddCallbacks();
 builder.AddDirectory();
 builder.AddSuccessions();
 builder.AddTransfers();
+builder.AddAudit();
+builder.AddAdminApi();
 builder.Services.AddSingleton(TimeProvider.System);
 
 var app = builder.Build();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
 app.MapCallbacks();
+app.MapAdminApi();
 app.Run();
 
 /// <summary>Visible to the integration tests' WebApplicationFactory.</summary>

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using WeComSuccession.Api;
 using WeComSuccession.Infrastructure.Options;
 
 namespace WeComSuccession.Tests.Infrastructure.Options;
@@ -12,6 +13,7 @@ public sealed class SampleSettingsTests
     [InlineData(typeof(DatabaseOptions), DatabaseOptions.Section)]
     [InlineData(typeof(WeComOptions), WeComOptions.Section)]
     [InlineData(typeof(SuccessionOptions), SuccessionOptions.Section)]
+    [InlineData(typeof(AdminOptions), AdminOptions.Section)]
     public void Sample_EveryOptionsProperty_HasAKey(Type optionsType, string section)
     {
         var sample = new ConfigurationBuilder().AddJsonFile(SamplePath).Build();
@@ -28,6 +30,7 @@ public sealed class SampleSettingsTests
         Assert.StartsWith("<", sample["WeCom:Secret"], StringComparison.Ordinal);
         Assert.StartsWith("<", sample["WeCom:Callback:EncodingAESKey"], StringComparison.Ordinal);
         Assert.Contains("<from-environment>", sample["ConnectionStrings:Postgres"], StringComparison.Ordinal);
+        Assert.StartsWith("<", sample["Admin:ApiKeys:0:Key"], StringComparison.Ordinal);
     }
 
     private static IEnumerable<string> Keys(Type type, string prefix)
@@ -36,7 +39,15 @@ public sealed class SampleSettingsTests
         {
             var key = $"{prefix}:{property.Name}";
             var t = property.PropertyType;
-            if (t.IsClass && t != typeof(string) && t != typeof(Uri))
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(List<>))
+            {
+                // A list is documented by one example element.
+                foreach (var nested in Keys(t.GetGenericArguments()[0], key + ":0"))
+                {
+                    yield return nested;
+                }
+            }
+            else if (t.IsClass && t != typeof(string) && t != typeof(Uri))
             {
                 foreach (var nested in Keys(t, key))
                 {

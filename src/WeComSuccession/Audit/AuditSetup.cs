@@ -1,0 +1,10 @@
+namespace WeComSuccession.Audit;
+
+internal static class AuditSetup
+{
+    public static IHostApplicationBuilder AddAudit(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<AuditLog>();
+        return builder;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using WeComSuccession.Api;
+
+namespace WeComSuccession.Tests.Api;
+
+public sealed class DecisionsApiTests : ApiTestHost
+{
+    [Fact]
+    public async Task Approve_AwaitingApproval_TransfersReleasesPlannedItemsAuditsAndWakes()
+    {
+        var id = await InsertSuccessionAsync("zhangsan", "awaiting_approval");
+        long[] planned = [await InsertItemAsync(id, "planned"), await InsertItemAsync(id, "planned", kind: "group"), await InsertItemAsync(id, "planned")];
+        var manual = await InsertItemAsync(id, "manual", takeover: null, rule: null);
+
+        var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/approve", new { approver = "leader1" }, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var decision = (await response.Content.ReadFromJsonAsync<DecisionReport>(Ct))!;
+        Assert.Equal(("transferring", "resigned", "leader1"), (decision.State, decision.Api, decision.DecidedBy));
+        Assert.Equal(planned, decision.Items);
+        var row = (await QueryAsync<(string State, string DecidedBy, DateTime? DecidedAt, bool Woken)>(
+            "SELECT state, decided_by, decided_at, next_run_at IS NOT NULL FROM successions WHERE id = @id", new { id })).Single();
+        Assert.Equal(("transferring", "leader1", true), (row.State, row.DecidedBy, row.Woken));
+        Assert.Equal(decision.DecidedAt, row.DecidedAt);
+        foreach (var item in planned)
+        {
+            Assert.Equal("queued", (await ItemAsync(item)).State);
+            Assert.Equal("succession.approve", Assert.Single(await AuditOfAsync("succession_item", item)).Action);
+        }
+
+        Assert.Equal("manual", (await ItemAsync(manual)).State);
+        var entry = Assert.Single(await AuditOfAsync("succession", id));
+        Assert.Equal("api-key:tests", entry.Actor);
+        Assert.Equal("awaiting_approval", JsonNode.Parse(entry.Before!)!["state"]!.GetValue<string>());
+        Assert.Equal("leader1", JsonNode.Parse(entry.After!)!["decided_by"]!.GetValue<string>());
+        Assert.Equal(4, await AuditCountAsync());
+        await AssertChainValidAsync();
+    }
+
+    [Fact]
+    public async Task Approve_Twice_SecondIs409AndAddsNothing()
+    {
+        var id = await InsertSuccessionAsync("zhangsan", "awaiting_approval");
+        await InsertItemAsync(id, "planned");
+        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsJsonAsync($"/api/v1/departures/{id}/approve", new { approver = "leader1" }, Ct)).StatusCode);
+        var entries = await AuditCountAsync();
+
+        var second = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/approve", new { approver = "leader2" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal("application/problem+json", second.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("transferring", await second.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal("leader1", await ScalarAsync<string>("SELECT decided_by FROM successions WHERE id = @id", new { id }));
+        Assert.Equal(entries, await AuditCountAsync());
+    }
+
+    [Fact]
+    public async Task Approve_TwoAtOnce_OneWinsTheOtherGets409()
+    {
+        var id = await InsertSuccessionAsync("zhangsan", "awaiting_approval");
+        await InsertItemAsync(id, "planned");
+
+        var responses = await Task.WhenAll(
+            Client.PostAsJsonAsync($"/api/v1/departures/{id}/approve", new { approver = "leader1" }, Ct),
+            Client.PostAsJsonAsync($"/api/v1/departures/{id}/approve", new { approver = "leader2" }, Ct));
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
+        Assert.Equal(2, await AuditCountAsync());
+    }
+
+    [Fact]
+    public async Task Approve_AwaitingDeletionWithoutTransferNow_Returns409AndChangesNothing()
+    {
+        var id = await InsertSuccessionAsync("zhangsan", "awaiting_deletion");
+        var item = await InsertItemAsync(id, "planned");
+
+        var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/approve", new { approver = "leader1" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("awaiting_deletion", await SuccessionStateAsync(id));
+        Assert.Equal("planned", (await ItemAsync(item)).State);
+        Assert.Equal(0, await AuditCountAsync());
+    }
+
+    [Fact]
+    public async Task Approve_AwaitingDeletionWithTransferNow_TransfersOnTheOnJobApi()
+    {
+        var id = await InsertSuccessionAsync("zhangsan", "awaiting_deletion");
+        var item = await InsertItemAsync(id, "planned");
+
+        var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/approve", new { approver = "leader1", transferNow = true }, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("transferring", "on_job"), (await QueryAsync<(string, string)>("SELECT state, api FROM successions WHERE id = @id", new { id })).Single());
+        Assert.Equal("queued", (await ItemAsync(item)).State);
+        var entry = Assert.Single(await AuditOfAsync("succession", id));
+        Assert.Equal("on_job", JsonNode.Parse(entry.After!)!["api"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"approver\": \"  \"}")]
+    public async Task Approve_WithoutApprover_Returns400NamingApprover(string body)
+    {
+        var id = await InsertSuccessionAsync("zhangsan", "awaiting_approval");
+
+        var response = await Client.PostAsync(new Uri($"/api/v1/departures/{id}/approve", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
+
+        await DeparturesApiTests.AssertValidationProblemAsync(response, "approver");
+        Assert.Equal("awaiting_approval", await SuccessionStateAsync(id));
+    }
+
+    [Fact]
+    public async Task Approve_UnknownDeparture_Returns404()
+    {
+        var response = await Client.PostAsJsonAsync("/api/v1/departures/404/approve", new { approver = "leader1" }, Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Reject_AwaitingApproval_RejectsAndHandsPlannedItemsToManual()
+    {
+        var id = await InsertSuccessionAsync("zhangsan", "awaiting_approval");
+        var planned = await InsertItemAsync(id, "planned");
+
+        var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/reject", new { approver = "leader1", reason = "customers stay with the team" }, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var row = (await QueryAsync<(string State, string Reason, string DecidedBy)>("SELECT state, reason, decided_by FROM successions WHERE id = @id", new { id })).Single();
+        Assert.Equal(("rejected", "customers stay with the team", "leader1"), row);
+        Assert.Equal(("manual", "successor", "registered", "plan rejected", null), await ItemAsync(planned));
+        Assert.Equal("succession.reject", Assert.Single(await AuditOfAsync("succession_item", planned)).Action);
+        Assert.Single(await AuditOfAsync("succession", id));
+        Assert.Equal(HttpStatusCode.Conflict, (await Client.PostAsJsonAsync($"/api/v1/departures/{id}/approve", new { approver = "leader1" }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await Client.PostAsJsonAsync($"/api/v1/departures/{id}/reject", new { approver = "leader1" }, Ct)).StatusCode);
+        await AssertChainValidAsync();
+    }
+
+    [Fact]
+    public async Task Reject_Transferring_Returns409()
+    {
+        var id = await InsertSuccessionAsync("zhangsan", "transferring");
+
+        var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/reject", new { approver = "leader1" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("transferring", await SuccessionStateAsync(id));
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using WeComSuccession.Api;
+
+namespace WeComSuccession.Tests.Api;
+
+public sealed class SuccessorsApiTests : ApiTestHost
+{
+    [Fact]
+    public async Task Put_NewSuccessor_Returns201AndIsAudited()
+    {
+        await InsertMemberAsync("lisi");
+
+        var response = await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "lisi" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("/api/v1/successors/zhangsan", response.Headers.Location?.OriginalString);
+        var stored = await Client.GetFromJsonAsync<SuccessorDto>("/api/v1/successors/zhangsan", Ct);
+        Assert.Equal(("zhangsan", "lisi", "api-key:tests"), (stored!.HandoverUserId, stored.SuccessorUserId, stored.RegisteredBy));
+        var entry = Assert.Single(await AuditOfAsync("registered_successor", "zhangsan"));
+        Assert.Equal(("api-key:tests", "successor.register", null), (entry.Actor, entry.Action, entry.Before));
+        Assert.Equal("lisi", JsonNode.Parse(entry.After!)!["successor_userid"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Put_OtherSuccessor_Returns200AndAuditsBeforeAndAfter()
+    {
+        await InsertMemberAsync("lisi");
+        await InsertMemberAsync("wangwu");
+        await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "lisi" }, Ct);
+
+        var response = await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "wangwu" }, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("wangwu", (await response.Content.ReadFromJsonAsync<SuccessorDto>(Ct))!.SuccessorUserId);
+        var entries = await AuditOfAsync("registered_successor", "zhangsan");
+        Assert.Equal(["successor.register", "successor.change"], entries.Select(e => e.Action));
+        Assert.Equal("lisi", JsonNode.Parse(entries[1].Before!)!["successor_userid"]!.GetValue<string>());
+        Assert.Equal("wangwu", JsonNode.Parse(entries[1].After!)!["successor_userid"]!.GetValue<string>());
+        await AssertChainValidAsync();
+    }
+
+    [Fact]
+    public async Task Put_SameSuccessorAgain_Returns200AndAddsNoAuditEntry()
+    {
+        await InsertMemberAsync("lisi");
+        await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "lisi" }, Ct);
+
+        var response = await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "lisi" }, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, await AuditCountAsync());
+    }
+
+    [Theory]
+    [InlineData("nobody")]
+    [InlineData("disabled")]
+    [InlineData("zhangsan")]
+    [InlineData("")]
+    public async Task Put_IneligibleSuccessor_Returns400NamingSuccessorUserId(string successor)
+    {
+        await InsertMemberAsync("disabled", status: 2);
+        await InsertMemberAsync("zhangsan");
+
+        var response = await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = successor }, Ct);
+
+        await DeparturesApiTests.AssertValidationProblemAsync(response, "successorUserId");
+        Assert.Equal(0, await ScalarAsync<long>("SELECT count(*) FROM registered_successors"));
+        Assert.Equal(0, await AuditCountAsync());
+    }
+
+    [Fact]
+    public async Task Delete_Registered_Returns204AndIsAudited()
+    {
+        await InsertMemberAsync("lisi");
+        await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "lisi" }, Ct);
+
+        var response = await Client.DeleteAsync(new Uri("/api/v1/successors/zhangsan", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync(new Uri("/api/v1/successors/zhangsan", UriKind.Relative), Ct)).StatusCode);
+        var removed = (await AuditOfAsync("registered_successor", "zhangsan"))[^1];
+        Assert.Equal(("successor.remove", null), (removed.Action, removed.After));
+        Assert.Equal("lisi", JsonNode.Parse(removed.Before!)!["successor_userid"]!.GetValue<string>());
+        await AssertChainValidAsync();
+    }
+
+    [Fact]
+    public async Task Delete_NotRegistered_Returns404AndAuditsNothing()
+    {
+        var response = await Client.DeleteAsync(new Uri("/api/v1/successors/zhangsan", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(0, await AuditCountAsync());
+    }
+
+    [Fact]
+    public async Task List_Registered_ReturnsAllByDepartingMember()
+    {
+        await InsertMemberAsync("lisi");
+        await InsertMemberAsync("wangwu");
+        await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "lisi" }, Ct);
+        await Client.PutAsJsonAsync("/api/v1/successors/amy", new { successorUserId = "wangwu" }, Ct);
+
+        var all = await Client.GetFromJsonAsync<SuccessorDto[]>("/api/v1/successors", Ct);
+
+        Assert.Equal([("amy", "wangwu"), ("zhangsan", "lisi")], all!.Select(s => (s.HandoverUserId, s.SuccessorUserId)));
+    }
+}
