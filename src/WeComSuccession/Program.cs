@@ -3,7 +3,6 @@ using WeComSuccession.Api;
 using WeComSuccession.Audit;
 using WeComSuccession.Callbacks;
 using WeComSuccession.Directory;
-using WeComSuccession.Infrastructure;
 using WeComSuccession.Infrastructure.Db;
 using WeComSuccession.Infrastructure.Jobs;
 using WeComSuccession.Infrastructure.Options;
@@ -23,7 +22,7 @@ builder.AddSuccessions();
 builder.AddTransfers();
 builder.AddAudit();
 builder.AddAdminApi();
-builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(ServiceClock.Real);
 
 var app = builder.Build();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });

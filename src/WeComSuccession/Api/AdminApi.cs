@@ -1,10 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
-using WeComSuccession.Successions;
 
 namespace WeComSuccession.Api;
 
@@ -51,7 +49,6 @@ internal static class AdminApi
         builder.Services.AddSingleton<DepartureStore>();
         builder.Services.AddSingleton<SuccessorStore>();
         // The engine registers the wake-up with its own services; until then (and in any order) one is enough.
-        builder.Services.TryAddSingleton<SuccessionWakeUp>();
         return builder;
     }
 

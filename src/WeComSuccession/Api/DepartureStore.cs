@@ -61,7 +61,7 @@ internal sealed record DecisionReport(long Id, string State, string Api, string 
 /// locks the succession row first (so approvals, retries and re-assignments of one departure take turns),
 /// makes guarded transitions whose row counts are checked, and appends one audit entry per changed row.
 /// </summary>
-internal sealed class DepartureStore(NpgsqlDataSource db, AuditLog audit, TimeProvider clock)
+internal sealed class DepartureStore(NpgsqlDataSource db, AuditLog audit, ServiceClock clock)
 {
     /// <summary>Succession states in which a person may retry or re-assign items.</summary>
     private static readonly string[] ItemsChangeable = [SuccessionState.AwaitingApproval, SuccessionState.AwaitingDeletion, SuccessionState.Transferring, SuccessionState.Completed];

@@ -11,7 +11,7 @@ internal sealed record RegisteredSuccessorRow(string HandoverUserid, string Succ
 internal sealed record SuccessorPut(RegisteredSuccessorRow Row, bool Created, bool Changed);
 
 /// <summary>Successors named in advance (<c>registered_successors</c>); each change is audited in its transaction.</summary>
-internal sealed class SuccessorStore(NpgsqlDataSource db, AuditLog audit, TimeProvider clock)
+internal sealed class SuccessorStore(NpgsqlDataSource db, AuditLog audit, ServiceClock clock)
 {
     private const string Columns = "handover_userid, successor_userid, registered_by, registered_at";
 

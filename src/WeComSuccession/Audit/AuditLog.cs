@@ -44,7 +44,7 @@ internal static class AuditProblem
 /// advisory lock makes appends from every node take turns, which keeps the chain linear and the ids contiguous.
 /// The lock is held until the caller commits: append last, just before the commit.
 /// </summary>
-internal sealed partial class AuditLog(NpgsqlDataSource db, TimeProvider clock, ILogger<AuditLog> logger)
+internal sealed partial class AuditLog(NpgsqlDataSource db, ServiceClock clock, ILogger<AuditLog> logger)
 {
     // An arbitrary constant shared by every node ("WCSaudit").
     private const long LockKey = 0x5743_5361_7564_6974;

@@ -12,7 +12,7 @@ internal sealed record InboxRow(long Id, string DedupeKey, string Event, string?
 /// The durable inbox. A callback is answered 200 only after <see cref="AddAsync"/> returned, and a retry of
 /// the same event (same dedupe key) only counts a delivery, so it cannot start a second succession.
 /// </summary>
-internal sealed class CallbackInbox(NpgsqlDataSource db, TimeProvider clock)
+internal sealed class CallbackInbox(NpgsqlDataSource db, ServiceClock clock)
 {
     /// <returns>The row id, and whether this delivery was the first of its event.</returns>
     public async Task<(long Id, bool IsNew)> AddAsync(CallbackEvent evt, string payload, CancellationToken ct)

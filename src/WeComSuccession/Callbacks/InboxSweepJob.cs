@@ -5,7 +5,7 @@ namespace WeComSuccession.Callbacks;
 
 /// <summary>Re-enqueues inbox rows whose processing job never ran (a crash between insert and enqueue).</summary>
 [DisallowConcurrentExecution]
-internal sealed class InboxSweepJob(CallbackInbox inbox, JobQueue jobs, TimeProvider clock) : IJob
+internal sealed class InboxSweepJob(CallbackInbox inbox, JobQueue jobs, ServiceClock clock) : IJob
 {
     /// <summary>A row younger than this is probably still on its way through its own job.</summary>
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);

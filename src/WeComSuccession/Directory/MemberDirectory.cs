@@ -33,7 +33,7 @@ internal sealed record Member
 }
 
 /// <summary>The members table: the directory snapshot that outlives a member's deletion from WeCom.</summary>
-internal sealed class MemberDirectory(NpgsqlDataSource db, TimeProvider clock)
+internal sealed class MemberDirectory(NpgsqlDataSource db, ServiceClock clock)
 {
     private const string Columns = "userid, name, status, departments, leader_of, main_department, direct_leaders, customer_contact, departed_at";
 

@@ -14,8 +14,8 @@ internal static class WeComApi
     /// </summary>
     public static IHostApplicationBuilder AddWeComApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(sp => new WeComAccessTokenCache(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WeComAccessTokenCache>>()));
-        builder.Services.AddSingleton(sp => new WeComApiGovernor(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WeComApiGovernor>>()));
+        builder.Services.AddSingleton(sp => new WeComAccessTokenCache(sp.GetRequiredService<ServiceClock>(), sp.GetRequiredService<ILogger<WeComAccessTokenCache>>()));
+        builder.Services.AddSingleton(sp => new WeComApiGovernor(sp.GetRequiredService<ServiceClock>(), sp.GetRequiredService<ILogger<WeComApiGovernor>>()));
         builder.Services.AddHttpClient(nameof(WeComClient), http => http.Timeout = Timeout.InfiniteTimeSpan);
         builder.Services.AddSingleton(sp =>
         {
@@ -37,7 +37,7 @@ internal static class WeComApi
             return new WeComClient(
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WeComClient)),
                 options,
-                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ServiceClock>(),
                 sp.GetRequiredService<WeComAccessTokenCache>(),
                 sp.GetRequiredService<WeComApiGovernor>(),
                 sp.GetRequiredService<ILoggerFactory>());

@@ -16,7 +16,7 @@ namespace WeComSuccession.Notifications;
 /// crash sends what is still owed and nothing twice.
 /// </summary>
 internal sealed partial class SuccessionNotifier(
-    SuccessionStore store, WeComClient wecom, TimeProvider clock, IOptions<WeComOptions> wecomOptions,
+    SuccessionStore store, WeComClient wecom, ServiceClock clock, IOptions<WeComOptions> wecomOptions,
     IOptions<SuccessionOptions> options, ILogger<SuccessionNotifier> logger)
 {
     public async Task NotifyCompletedAsync(Succession s, CancellationToken ct)

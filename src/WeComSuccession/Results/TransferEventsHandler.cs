@@ -10,7 +10,7 @@ namespace WeComSuccession.Results;
 /// given, so the waiting item of that takeover and customer is the match). <c>add_external_contact</c> by a
 /// takeover is only a hint: it brings that item's transfer_result check forward.
 /// </summary>
-internal sealed class TransferEventsHandler(SuccessionStore store, Rerouter rerouter, SuccessionWakeUp wake, TimeProvider clock) : ICallbackEventHandler
+internal sealed class TransferEventsHandler(SuccessionStore store, Rerouter rerouter, SuccessionWakeUp wake, ServiceClock clock) : ICallbackEventHandler
 {
     public async Task HandleAsync(CallbackEvent evt, long inboxId, CancellationToken ct)
     {

@@ -13,7 +13,7 @@ namespace WeComSuccession.Results;
 /// answer updates every waiting item of the pair. Groups: groupchat/list filtered by the new owner.
 /// </summary>
 internal sealed partial class TransferResults(
-    SuccessionStore store, WeComClient wecom, Rerouter rerouter, TimeProvider clock, IOptions<SuccessionOptions> options, ILogger<TransferResults> logger)
+    SuccessionStore store, WeComClient wecom, Rerouter rerouter, ServiceClock clock, IOptions<SuccessionOptions> options, ILogger<TransferResults> logger)
 {
     /// <summary>A waiting item is checked again this long after its takeover_time.</summary>
     private static readonly TimeSpan AfterTakeover = TimeSpan.FromMinutes(2);

@@ -13,7 +13,7 @@ namespace WeComSuccession.Successions;
 /// </summary>
 internal sealed partial class SuccessionEngine(
     SuccessionStore store, Planner planner, TransferRunner transfers, TransferResults results, MemberDirectory directory,
-    SuccessionNotifier notifier, TimeProvider clock, ILogger<SuccessionEngine> logger)
+    SuccessionNotifier notifier, ServiceClock clock, ILogger<SuccessionEngine> logger)
 {
     /// <summary>Passes per run while work stays due at once (e.g. re-routed items); bounds a run.</summary>
     private const int MaxPasses = 5;

@@ -24,7 +24,7 @@ internal sealed class SuccessionStepJob(SuccessionEngine engine) : IJob
 }
 
 /// <summary>Marks a succession as having due work and enqueues its step job.</summary>
-internal sealed class SuccessionWakeUp(NpgsqlDataSource db, JobQueue jobs, TimeProvider clock)
+internal sealed class SuccessionWakeUp(NpgsqlDataSource db, JobQueue jobs, ServiceClock clock)
 {
     public async Task WakeAsync(long successionId, CancellationToken ct)
     {

@@ -1,5 +1,8 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Dapper;
 using Npgsql;
+using WeComSuccession.Audit;
 
 namespace WeComSuccession.Successions;
 
@@ -65,9 +68,10 @@ internal sealed record Item
 
 /// <summary>
 /// Successions and their items. Every change of state is a guarded UPDATE (<c>WHERE state = expected</c>) whose
-/// row count is checked, so two nodes, a retried job or a person clicking twice cannot move an item twice.
+/// row count is checked, so two nodes, a retried job or a person clicking twice cannot move an item twice; and
+/// every change that happened is appended to the audit log in the same transaction, by the system.
 /// </summary>
-internal sealed class SuccessionStore(NpgsqlDataSource db, TimeProvider clock)
+internal sealed class SuccessionStore(NpgsqlDataSource db, AuditLog audit, ServiceClock clock)
 {
     private const string SuccessionColumns = "id, handover_userid, api, state, trigger, reason, approvers, created_at, next_run_at";
     private const string ItemColumns = "id, succession_id, kind, target_id, takeover_userid, rule, state, reason, errcode, reroutes, attempts, tried_takeovers, batch_id, not_before, takeover_time, next_check_at";
@@ -79,6 +83,7 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, TimeProvider clock)
     public async Task<(Succession Succession, bool Created)> OpenAsync(string handover, string api, string trigger, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
         var created = await connection.QuerySingleOrDefaultAsync<Succession>(new CommandDefinition(
             $"""
@@ -87,15 +92,19 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, TimeProvider clock)
             ON CONFLICT (handover_userid) WHERE state NOT IN ('completed', 'rejected', 'ignored') DO NOTHING
             RETURNING {SuccessionColumns}
             """,
-            new { handover, api, trigger, now, SuccessionState.Planning }, cancellationToken: ct));
+            new { handover, api, trigger, now, SuccessionState.Planning }, transaction, cancellationToken: ct));
         if (created is not null)
         {
+            await audit.AppendAsync(connection, transaction, [new AuditEntry(AuditActor.System, "succession.open", AuditEntity.Succession, Id(created.Id), null,
+                new JsonObject { ["handover_userid"] = handover, ["api"] = api, ["state"] = created.State, ["trigger"] = trigger })], ct);
+            await transaction.CommitAsync(ct);
             return (created, true);
         }
 
         var open = await connection.QuerySingleAsync<Succession>(new CommandDefinition(
             $"SELECT {SuccessionColumns} FROM successions WHERE handover_userid = @handover AND state = ANY(@Open)",
-            new { handover, SuccessionState.Open }, cancellationToken: ct));
+            new { handover, SuccessionState.Open }, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
         return (open, false);
     }
 
@@ -120,16 +129,28 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, TimeProvider clock)
     public async Task<bool> TransitionAsync(long id, string[] expected, string to, string? reason, CancellationToken ct, string[]? approvers = null, string? api = null)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
-        var rows = await connection.ExecuteAsync(new CommandDefinition(
+        var before = await connection.QuerySingleOrDefaultAsync<(string State, string Api, string? Reason)>(new CommandDefinition(
             """
-            UPDATE successions SET state = @to, reason = @reason, updated_at = @now,
-                approvers = COALESCE(@approvers, approvers), api = COALESCE(@api, api),
+            UPDATE successions s SET state = @to, reason = @reason, updated_at = @now,
+                approvers = COALESCE(@approvers, s.approvers), api = COALESCE(@api, s.api),
                 completed_at = CASE WHEN @to IN ('completed', 'rejected', 'ignored') THEN @now END
-            WHERE id = @id AND state = ANY(@expected)
+            FROM (SELECT state, api, reason FROM successions WHERE id = @id FOR UPDATE) old
+            WHERE s.id = @id AND s.state = ANY(@expected)
+            RETURNING old.state, old.api, old.reason
             """,
-            new { id, expected, to, reason, now, approvers, api }, cancellationToken: ct));
-        return rows == 1;
+            new { id, expected, to, reason, now, approvers, api }, transaction, cancellationToken: ct));
+        if (before.State is null)
+        {
+            return false;
+        }
+
+        await audit.AppendAsync(connection, transaction, [new AuditEntry(AuditActor.System, "succession." + to, AuditEntity.Succession, Id(id),
+            new JsonObject { ["state"] = before.State, ["api"] = before.Api, ["reason"] = before.Reason },
+            new JsonObject { ["state"] = to, ["api"] = api ?? before.Api, ["reason"] = reason })], ct);
+        await transaction.CommitAsync(ct);
+        return true;
     }
 
     /// <summary>When the succession next has due work (NULL: nothing until something happens).</summary>
@@ -153,13 +174,19 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, TimeProvider clock)
     public async Task<int> AddItemsAsync(long successionId, string kind, IReadOnlyCollection<string> targets, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var added = (await connection.QueryAsync<(long Id, string TargetId)>(new CommandDefinition(
             """
             INSERT INTO succession_items (succession_id, kind, target_id, state, updated_at)
             SELECT @successionId, @kind, t, @Planned, @now FROM unnest(@targets) AS t
             ON CONFLICT (succession_id, kind, target_id) DO NOTHING
+            RETURNING id, target_id
             """,
-            new { successionId, kind, targets = targets.ToArray(), ItemState.Planned, now = clock.GetUtcNow() }, cancellationToken: ct));
+            new { successionId, kind, targets = targets.ToArray(), ItemState.Planned, now = clock.GetUtcNow() }, transaction, cancellationToken: ct))).ToList();
+        await audit.AppendAsync(connection, transaction, [.. added.Select(a => new AuditEntry(AuditActor.System, "item.planned", AuditEntity.Item, Id(a.Id), null,
+            new JsonObject { ["succession_id"] = successionId, ["kind"] = kind, ["target_id"] = a.TargetId, ["state"] = ItemState.Planned }))], ct);
+        await transaction.CommitAsync(ct);
+        return added.Count;
     }
 
     public async Task<IReadOnlyList<Item>> ItemsAsync(long successionId, string[] states, CancellationToken ct)
@@ -196,10 +223,11 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, TimeProvider clock)
     }
 
     /// <summary>
-    /// Writes each item's new state and fields, but only where the item is still in the state it was read in
-    /// (the Before item's <see cref="Item.State"/>). Returns the items actually changed.
+    /// Writes each item's new state and fields, but only where the item is still as it was read (the Before
+    /// item's state and successor: a person may re-assign a queued item while a job is about to send it).
+    /// Returns the items actually changed.
     /// </summary>
-    public async Task<IReadOnlyList<Item>> UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<(Item Before, Item After)> changes, CancellationToken ct)
+    public async Task<IReadOnlyList<Item>> UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(Item Before, Item After)> changes, CancellationToken ct)
     {
         if (changes.Count == 0)
         {
@@ -214,10 +242,10 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, TimeProvider clock)
                 reroutes = v.reroutes, attempts = v.attempts, tried_takeovers = string_to_array(v.tried, ','),
                 batch_id = v.batch_id, not_before = v.not_before, takeover_time = v.takeover_time,
                 next_check_at = v.next_check_at, updated_at = @now
-            FROM unnest(@ids, @expected, @states, @takeovers, @rules, @reasons, @errcodes, @reroutes, @attempts, @tried,
+            FROM unnest(@ids, @expected, @expectedTakeovers, @states, @takeovers, @rules, @reasons, @errcodes, @reroutes, @attempts, @tried,
                         @batchIds, @notBefore, @takeoverTimes, @nextChecks)
-                AS v(id, expected, state, takeover, rule, reason, errcode, reroutes, attempts, tried, batch_id, not_before, takeover_time, next_check_at)
-            WHERE i.id = v.id AND i.state = v.expected
+                AS v(id, expected, expected_takeover, state, takeover, rule, reason, errcode, reroutes, attempts, tried, batch_id, not_before, takeover_time, next_check_at)
+            WHERE i.id = v.id AND i.state = v.expected AND i.takeover_userid IS NOT DISTINCT FROM v.expected_takeover
             RETURNING i.id
             """,
             new
@@ -225,6 +253,7 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, TimeProvider clock)
                 now,
                 ids = changes.Select(c => c.Before.Id).ToArray(),
                 expected = changes.Select(c => c.Before.State).ToArray(),
+                expectedTakeovers = changes.Select(c => c.Before.TakeoverUserid).ToArray(),
                 states = changes.Select(c => c.After.State).ToArray(),
                 takeovers = changes.Select(c => c.After.TakeoverUserid).ToArray(),
                 rules = changes.Select(c => c.After.Rule).ToArray(),
@@ -241,8 +270,25 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, TimeProvider clock)
             transaction,
             cancellationToken: ct));
         var ids = changed.ToHashSet();
-        return [.. changes.Where(c => ids.Contains(c.Before.Id)).Select(c => c.After)];
+        var done = changes.Where(c => ids.Contains(c.Before.Id)).ToList();
+        await audit.AppendAsync(connection, transaction, [.. done.Select(c => new AuditEntry(AuditActor.System, "item." + c.After.State, AuditEntity.Item, Id(c.Before.Id), Audited(c.Before), Audited(c.After)))], ct);
+
+        return [.. done.Select(c => c.After)];
     }
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The fields of an item a person would ask about when reading its history.</summary>
+    private static JsonObject Audited(Item i) => new()
+    {
+        ["state"] = i.State,
+        ["takeover_userid"] = i.TakeoverUserid,
+        ["rule"] = i.Rule,
+        ["reason"] = i.Reason,
+        ["errcode"] = i.Errcode,
+        ["reroutes"] = i.Reroutes,
+        ["batch_id"] = i.BatchId,
+    };
 
     /// <summary>The guarded update, in its own transaction.</summary>
     public async Task<IReadOnlyList<Item>> UpdateAsync(IReadOnlyList<(Item Before, Item After)> changes, CancellationToken ct)

@@ -9,7 +9,7 @@ namespace WeComSuccession.Transfers;
 /// WeCom lets one old owner's groups go to new owners at most 300 a day. Reserved in the database before a
 /// group call leaves, so that several nodes and retried jobs together never ask for more.
 /// </summary>
-internal sealed class GroupQuota(NpgsqlDataSource db, TimeProvider clock, IOptions<SuccessionOptions> options)
+internal sealed class GroupQuota(NpgsqlDataSource db, ServiceClock clock, IOptions<SuccessionOptions> options)
 {
     private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.Transfer.QuotaTimeZone);
 

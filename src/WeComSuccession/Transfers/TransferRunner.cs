@@ -18,7 +18,7 @@ namespace WeComSuccession.Transfers;
 /// </summary>
 internal sealed partial class TransferRunner(
     SuccessionStore store, WeComClient wecom, Rerouter rerouter, GroupQuota quota, TransferResults results,
-    TimeProvider clock, IOptions<SuccessionOptions> options, ILogger<TransferRunner> logger)
+    ServiceClock clock, IOptions<SuccessionOptions> options, ILogger<TransferRunner> logger)
 {
     public async Task RunAsync(Succession s, CancellationToken ct)
     {

@@ -102,10 +102,10 @@ public abstract class ApiTestHost : IAsyncLifetime
 
     protected Task<List<(string Actor, string Action, string? Before, string? After)>> AuditOfAsync(string entityType, string entityId) =>
         QueryAsync<(string, string, string?, string?)>(
-            "SELECT actor, action, before::text, after::text FROM audit_log WHERE entity_type = @entityType AND entity_id = @entityId ORDER BY id",
+            "SELECT actor, action, before::text, after::text FROM audit_log WHERE entity_type = @entityType AND entity_id = @entityId AND actor LIKE 'api-key:%' ORDER BY id",
             new { entityType, entityId });
 
-    protected Task<long> AuditCountAsync() => ScalarAsync<long>("SELECT count(*) FROM audit_log");
+    protected Task<long> AuditCountAsync() => ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE actor LIKE 'api-key:%'");
 
     protected async Task AssertChainValidAsync()
     {

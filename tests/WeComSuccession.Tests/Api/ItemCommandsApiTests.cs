@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using WeComSuccession.Api;
 
+using WeComSuccession.Tests.TestSupport;
+
 namespace WeComSuccession.Tests.Api;
 
 public sealed class ItemCommandsApiTests : ApiTestHost
@@ -24,7 +26,7 @@ public sealed class ItemCommandsApiTests : ApiTestHost
         Assert.Equal(("failed", 40099, "successor at limit"), Fields(entry.Before));
         Assert.Equal(("queued", null, null), Fields(entry.After));
         Assert.Equal("successor", JsonNode.Parse(entry.After!)!["takeover_userid"]!.GetValue<string>());
-        Assert.True(await ScalarAsync<bool>("SELECT next_run_at IS NOT NULL FROM successions WHERE id = @id", new { id }), "the succession was not woken");
+        await AssertWokenAsync(id);
         await AssertChainValidAsync();
     }
 
@@ -182,8 +184,9 @@ public sealed class ItemCommandsApiTests : ApiTestHost
         Assert.Equal("successor", JsonNode.Parse(entry.Before!)!["takeover_userid"]!.GetValue<string>());
         Assert.Equal("wangwu", JsonNode.Parse(entry.After!)!["takeover_userid"]!.GetValue<string>());
         Assert.Single(await AuditOfAsync("succession_item", manual));
-        Assert.True(await ScalarAsync<bool>("SELECT next_run_at IS NOT NULL FROM successions WHERE id = @id", new { id }));
         await AssertChainValidAsync();
+
+        await AssertWokenAsync(id);
     }
 
     [Fact]
@@ -236,4 +239,12 @@ public sealed class ItemCommandsApiTests : ApiTestHost
         var node = JsonNode.Parse(json!)!;
         return (node["state"]?.GetValue<string>(), node["errcode"]?.GetValue<int>(), node["reason"]?.GetValue<string>());
     }
+
+    /// <summary>Woken: the engine looks at the succession at once; its member was never deleted, so it parks it
+    /// until the deletion (the observable effect of a wake-up on a resigned succession).</summary>
+    private async Task AssertWokenAsync(long id) =>
+        await Wait.UntilAsync(
+            async () => await ScalarAsync<string>("SELECT state FROM successions WHERE id = @id", new { id }) == "awaiting_deletion",
+            TimeSpan.FromSeconds(20),
+            "the woken engine to park the succession until the member's deletion");
 }

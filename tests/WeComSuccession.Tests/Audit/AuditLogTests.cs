@@ -23,7 +23,7 @@ public sealed class AuditLogTests : IAsyncLifetime
         await _database.InitializeAsync();
         _db = _database.CreateDataSource();
         await new SchemaMigrator(_db, SchemaMigrator.EmbeddedMigrations(typeof(AuditLog).Assembly), NullLogger<SchemaMigrator>.Instance).MigrateAsync(Ct);
-        _log = new AuditLog(_db, TimeProvider.System, NullLogger<AuditLog>.Instance);
+        _log = new AuditLog(_db, WeComSuccession.Infrastructure.ServiceClock.Real, NullLogger<AuditLog>.Instance);
     }
 
     public async ValueTask DisposeAsync()

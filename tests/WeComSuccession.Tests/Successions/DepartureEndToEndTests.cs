@@ -14,18 +14,19 @@ public sealed class DepartureEndToEndTests
             [Corps.Member("boss", isDeptLeader: true), Corps.Member("sales1", leader: "boss"), Corps.Member("sales2", leader: "boss")],
             Corps.Customers("sales1", 250),
             Corps.Groups("sales1", 350));
-        await using var h = await SuccessionHarness.StartAsync(corp);
+        // WeCom's group takeover lag (uncertain; the simulator's is configurable) is kept short here.
+        await using var h = await SuccessionHarness.StartAsync(corp, sim => sim.GroupTakeoverDelay = TimeSpan.FromSeconds(2));
 
         h.Sim.DeleteMember("sales1");
 
         // Day 1: 250 customers started (24 h takeover), 300 groups moved, 50 carried to the next day.
         await Wait.UntilAsync(async () => (await h.ItemStatesAsync("sales1")).GetValueOrDefault("waiting") == 250
-            && (await h.ItemStatesAsync("sales1")).GetValueOrDefault("transferred") == 300, Deadline, "250 customers waiting and 300 groups transferred on day 1");
+            && (await h.ItemStatesAsync("sales1")).GetValueOrDefault("transferred") == 300, Deadline, "250 customers waiting and 300 groups transferred on day 1", () => h.DescribeAsync("sales1"));
         Assert.Equal(50, (await h.ItemStatesAsync("sales1")).GetValueOrDefault("queued"));
 
         h.Sim.AdvanceClock(TimeSpan.FromHours(25));
 
-        await Wait.UntilAsync(async () => await h.SuccessionStateAsync("sales1") == "completed", Deadline, "the succession to complete");
+        await Wait.UntilAsync(async () => await h.SuccessionStateAsync("sales1") == "completed", Deadline, "the succession to complete", () => h.DescribeAsync("sales1"));
         Assert.Equal(new Dictionary<string, int> { ["transferred"] = 600 }, await h.ItemStatesAsync("sales1"));
 
         // Exactly once, in the fewest calls WeCom's limits allow.

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using WeComSuccession.Infrastructure;
 
 namespace WeComSuccession.Tests.TestSupport;
 
@@ -18,6 +20,8 @@ public sealed class ServiceFactory(string connectionString, IReadOnlyDictionary<
         ["WeCom:Callback:EncodingAESKey"] = "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt",
     };
 
+    public CapturedLogs Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -32,9 +36,10 @@ public sealed class ServiceFactory(string connectionString, IReadOnlyDictionary<
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         if (clock is not null)
         {
-            builder.ConfigureTestServices(services => services.AddSingleton(clock));
+            builder.ConfigureTestServices(services => services.AddSingleton(new ServiceClock(clock)));
         }
     }
 }

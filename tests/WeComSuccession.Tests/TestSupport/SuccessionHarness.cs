@@ -120,6 +120,22 @@ public sealed class SuccessionHarness : IAsyncDisposable
             "SELECT i.state, count(*)::int FROM succession_items i JOIN successions s ON s.id = i.succession_id WHERE s.handover_userid = @handover GROUP BY i.state",
             new { handover })).ToDictionary(r => r.State, r => r.Count);
 
+    /// <summary>The succession and its items in one line, for a failed wait.</summary>
+    public async Task<string> DescribeAsync(string handover)
+    {
+        var rows = await QueryAsync<(string State, string? Reason, DateTime? NextRunAt)>(
+            "SELECT state, reason, next_run_at FROM successions WHERE handover_userid = @handover ORDER BY id", new { handover });
+        var items = await QueryAsync<(string Kind, string State, string? Reason, int? Errcode, DateTime? NotBefore, DateTime? NextCheckAt, int Count)>(
+            """
+            SELECT i.kind, i.state, i.reason, i.errcode, min(i.not_before), min(i.next_check_at), count(*)::int
+            FROM succession_items i JOIN successions s ON s.id = i.succession_id WHERE s.handover_userid = @handover
+            GROUP BY i.kind, i.state, i.reason, i.errcode ORDER BY 1, 2
+            """, new { handover });
+        var logs = Service.Logs.Entries.TakeLast(8);
+        var triggers = await QueryAsync<(string Name, string State)>("SELECT trigger_name, trigger_state FROM qrtz_triggers ORDER BY 1");
+        return $"now {Sim.Clock.GetUtcNow():O}; successions [{string.Join("; ", rows)}]; items [{string.Join("; ", items)}]; triggers [{string.Join(", ", triggers)}]; last warnings [{string.Join(" | ", logs)}]";
+    }
+
     public Task<string?> SuccessionStateAsync(string handover) =>
         QueryAsync<string?>("SELECT state FROM successions WHERE handover_userid = @handover ORDER BY id DESC LIMIT 1", new { handover })
             .ContinueWith(t => t.Result.FirstOrDefault(), TaskScheduler.Default);

@@ -25,6 +25,11 @@ internal static class Jobs
                 scheduler.IdleWaitTime = options.IdleWaitTime;
             });
             quartz.UseDefaultThreadPool(pool => pool.MaxConcurrency = options.MaxConcurrency);
+
+            // Quartz only decides when a job runs, in real time. Business time (takeover times, the next day's
+            // group quota) is the service's TimeProvider, compared in the database by the due-work sweeper; a
+            // clock that jumps (a test advancing a day) must not throw the scheduler into misfire handling.
+            quartz.UseTimeProvider(TimeProvider.System);
             quartz.UsePersistentStore(store =>
             {
                 store.UsePostgres(source => source.DataSourceFactory = sp => sp.GetRequiredService<NpgsqlDataSource>());

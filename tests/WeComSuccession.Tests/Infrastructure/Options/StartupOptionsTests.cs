@@ -13,7 +13,7 @@ public sealed class StartupOptionsTests
             ["WeCom:Secret"] = "",
             ["Succession:Transfer:BatchSize"] = "101",
             ["Succession:Approval:Mode"] = "AboveThreshold",
-            ["Succession:ReconcileInterval"] = "00:00:10",
+            ["Succession:ReconcileInterval"] = "00:00:01",
         });
 
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
