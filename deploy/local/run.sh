@@ -53,6 +53,8 @@ simulator_url=http://127.0.0.1:5081
 if [[ -d src/WeComSuccession.Simulator ]]; then
   echo "[run] starting the WeCom simulator on $simulator_url (log: .local/simulator.log)" >&2
   # Built before the service, not beside it: two concurrent builds of shared projects collide.
+  # The simulator pushes WeCom's callbacks (member deleted, transfer failed) to the service.
+  export Simulator__Callback__Url=${Simulator__Callback__Url:-${urls%%;*}/wecom/callback}
   setsid dotnet run --project src/WeComSuccession.Simulator -c Release -- --urls "$simulator_url" \
     </dev/null >"$repo/.local/simulator.log" 2>&1 &
   simulator_pid=$!
@@ -77,6 +79,10 @@ if [[ -d src/WeComSuccession.Simulator ]]; then
   export WeCom__Callback__Token=${WeCom__Callback__Token:-demotoken}
   # A fixed demo key (43 chars of [A-Za-z0-9], decodes to 32 bytes); never use it for a real corp.
   export WeCom__Callback__EncodingAESKey=${WeCom__Callback__EncodingAESKey:-3QPcD4eGbVnVFEoV5sbdobPQcjE9QZBiY1E56FTQFZw}
+  # A public demo key for the admin API (X-Api-Key); never use it outside a demo.
+  export Admin__ApiKeys__0__Name=${Admin__ApiKeys__0__Name:-demo}
+  export Admin__ApiKeys__0__Key=${Admin__ApiKeys__0__Key:-demo-admin-key-0123456789abcdef}
+  echo "[run] demo: simulator control page $simulator_url/_sim ; admin API key: $Admin__ApiKeys__0__Key" >&2
 fi
 # --------------------------------------- end of simulator ------------------------------------
 
