@@ -59,6 +59,7 @@ internal static class AdminApi
         api.MapDeparturesApi();
         api.MapSuccessorsApi();
         api.MapAuditApi();
+        api.MapTriggersApi();
         return app;
     }
 

@@ -69,18 +69,20 @@ internal sealed partial class SuccessionTriggers(
         return s;
     }
 
-    private async Task DisabledAsync(string userid, CancellationToken ct)
+    /// <summary>A member was disabled: <see cref="SuccessionOptions.OnDisabled"/> decides. Null when it says Ignore.</summary>
+    public async Task<Succession?> DisabledAsync(string userid, CancellationToken ct)
     {
         var policy = options.Value.OnDisabled;
         if (policy == OnDisabledPolicy.Ignore)
         {
             LogIgnored(logger, userid);
-            return;
+            return null;
         }
 
         var (s, created) = await store.OpenAsync(userid, policy == OnDisabledPolicy.TransferOnJob ? TransferApi.OnJob : TransferApi.Resigned, "callback", ct);
         LogOpened(logger, s.Id, userid, "disabled", created);
         await wake.WakeAsync(s.Id, ct);
+        return s;
     }
 
     [LoggerMessage(EventId = 420, Level = LogLevel.Information, Message = "Succession {SuccessionId} for {Handover} ({Trigger}; new: {Created})")]

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Json;
+using WeComSuccession.Tests.TestSupport;
+
+namespace WeComSuccession.Tests.Successions;
+
+public sealed class ManualTriggerTests
+{
+    private const string Key = "manual-trigger-test-key-0123456789";
+
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Admin:ApiKeys:0:Name"] = "ops",
+        ["Admin:ApiKeys:0:Key"] = Key,
+    };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Task<SuccessionHarness> StartAsync() => SuccessionHarness.StartAsync(
+        Corps.Build([Corps.Member("boss", isDeptLeader: true), Corps.Member("sales1", leader: "boss"), Corps.Member("sales2", leader: "boss")],
+            [.. Corps.Customers("sales1", 3), .. Corps.Customers("sales2", 2)]),
+        settings: Settings);
+
+    private static HttpClient Client(SuccessionHarness h)
+    {
+        var client = h.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+        return client;
+    }
+
+    [Fact]
+    public async Task StartDeparture_MemberDeletedWithoutCallback_OpensItAndAuditsWhoAsked()
+    {
+        await using var h = await StartAsync();
+        h.Sim.DeleteMember("sales1", silent: true);
+
+        var response = await Client(h).PostAsJsonAsync("/api/v1/departures", new { userId = "sales1" }, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, await h.ScalarAsync<int>("SELECT count(*)::int FROM successions WHERE handover_userid = 'sales1' AND trigger = 'manual'"));
+        Assert.Equal(1, await h.ScalarAsync<int>("SELECT count(*)::int FROM audit_log WHERE actor = 'api-key:ops' AND action = 'succession.request'"));
+        await Wait.UntilAsync(async () => (await h.ItemStatesAsync("sales1")).GetValueOrDefault("waiting") == 3, TimeSpan.FromSeconds(30),
+            "the 3 customers to be transferred", () => h.DescribeAsync("sales1"));
+    }
+
+    [Fact]
+    public async Task StartDeparture_ActiveMember_Returns409AndOpensNothing()
+    {
+        await using var h = await StartAsync();
+
+        var response = await Client(h).PostAsJsonAsync("/api/v1/departures", new { userId = "sales2" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal(0, await h.ScalarAsync<int>("SELECT count(*)::int FROM successions"));
+    }
+
+    [Fact]
+    public async Task Reconcile_MemberDeletedWithoutCallback_OpenedBySweep()
+    {
+        await using var h = await StartAsync();
+        h.Sim.DeleteMember("sales2", silent: true);
+
+        var result = await (await Client(h).PostAsync(new Uri("/api/v1/reconcile", UriKind.Relative), null, Ct)).Content.ReadFromJsonAsync<SweepBody>(Ct);
+
+        Assert.Equal(["sales2"], result!.Opened);
+        Assert.Equal("sweep", await h.ScalarAsync<string>("SELECT trigger FROM successions WHERE handover_userid = 'sales2'"));
+    }
+
+    private sealed record SweepBody(string[] Opened);
+}
