@@ -55,6 +55,10 @@ if [[ -d src/WeComSuccession.Simulator ]]; then
   # Built before the service, not beside it: two concurrent builds of shared projects collide.
   # The simulator pushes WeCom's callbacks (member deleted, transfer failed) to the service.
   export Simulator__Callback__Url=${Simulator__Callback__Url:-${urls%%;*}/wecom/callback}
+  # The service runs on real time; so that a demo completes while you watch, the simulator's takeover
+  # takes 2 minutes instead of WeCom's 24 hours (and a group's 10 seconds).
+  export Simulator__TakeoverDelay=${Simulator__TakeoverDelay:-00:02:00}
+  export Simulator__GroupTakeoverDelay=${Simulator__GroupTakeoverDelay:-00:00:10}
   setsid dotnet run --project src/WeComSuccession.Simulator -c Release -- --urls "$simulator_url" \
     </dev/null >"$repo/.local/simulator.log" 2>&1 &
   simulator_pid=$!

@@ -26,6 +26,9 @@ public sealed class ServiceFactory(string connectionString, IReadOnlyDictionary<
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Postgres", connectionString);
+
+        // Test hosts stop at once: a job cut short is resumable, and a test class's teardown must not wait on one.
+        builder.UseSetting("Jobs:WaitForJobsToComplete", "false");
         foreach (var (key, value) in ValidSettings)
         {
             builder.UseSetting(key, value);

@@ -40,7 +40,7 @@ internal static class Jobs
         });
         builder.Services.AddQuartzHostedService(hosted =>
         {
-            hosted.WaitForJobsToComplete = true;
+            hosted.WaitForJobsToComplete = options.WaitForJobsToComplete;
             hosted.AwaitApplicationStarted = true;
         });
         builder.Services.AddSingleton<JobQueue>();
@@ -58,6 +58,10 @@ internal sealed class JobOptions
 
     /// <summary>How often a node tells the cluster it is alive; a silent node's jobs are recovered after a few intervals.</summary>
     public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(7.5);
+
+    /// <summary>Whether stopping a node waits for its running jobs. Every job is a guarded, resumable step and asks
+    /// for recovery, so not waiting loses nothing: another node (or this one, restarted) runs it again.</summary>
+    public bool WaitForJobsToComplete { get; set; } = true;
 
     /// <summary>How long an idle node waits before asking the store for due triggers again; new work
     /// scheduled on this node wakes it at once, so this only bounds the idle database load.</summary>
