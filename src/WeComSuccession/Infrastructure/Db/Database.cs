@@ -57,13 +57,17 @@ internal sealed class DatabaseHealthCheck(NpgsqlDataSource db, SchemaMigrator mi
             return HealthCheckResult.Unhealthy("schema not applied yet");
         }
 
+        // A readiness probe must answer even when the database hangs: bounded to 3 s.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(3));
         try
         {
             await using var command = db.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken);
+            await command.ExecuteScalarAsync(timeout.Token);
             return HealthCheckResult.Healthy();
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return HealthCheckResult.Unhealthy("database unreachable: " + e.GetType().Name);
         }

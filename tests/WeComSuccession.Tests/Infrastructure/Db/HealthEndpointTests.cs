@@ -44,7 +44,7 @@ public sealed class HealthEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Readyz_DatabaseGone_Returns503ButHealthzStays200()
+    public async Task Readyz_DatabaseRefusesConnections_Returns503ButHealthzStays200()
     {
         var client = _factory!.CreateClient();
         await Wait.UntilAsync(
@@ -52,14 +52,26 @@ public sealed class HealthEndpointTests : IAsyncLifetime
             TimeSpan.FromSeconds(20),
             "/readyz to answer 200");
 
-        await using (var admin = new NpgsqlConnection(TestDatabase.ServerConnectionString))
+        // The database goes away: it refuses new connections and its open ones are cut.
+        await AdminAsync($"ALTER DATABASE {_database.Name} ALLOW_CONNECTIONS false");
+        await AdminAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{_database.Name}'");
+        NpgsqlConnection.ClearAllPools();
+        try
         {
-            await admin.OpenAsync(TestContext.Current.CancellationToken);
-            await using var drop = new NpgsqlCommand($"DROP DATABASE {_database.Name} WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
         }
+        finally
+        {
+            await AdminAsync($"ALTER DATABASE {_database.Name} ALLOW_CONNECTIONS true");
+        }
+    }
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+    private static async Task AdminAsync(string sql)
+    {
+        await using var admin = new NpgsqlConnection(TestDatabase.ServerConnectionString);
+        await admin.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(sql, admin);
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
 }
