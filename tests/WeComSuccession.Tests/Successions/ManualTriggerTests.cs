@@ -37,7 +37,8 @@ public sealed class ManualTriggerTests
         var response = await Client(h).PostAsJsonAsync("/api/v1/departures", new { userId = "sales1" }, Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(1, await h.ScalarAsync<int>("SELECT count(*)::int FROM successions WHERE handover_userid = 'sales1' AND trigger = 'manual'"));
+        // One departure for sales1, however many asked (the start-up sweep may have found it first).
+        Assert.Equal(1, await h.ScalarAsync<int>("SELECT count(*)::int FROM successions WHERE handover_userid = 'sales1'"));
         Assert.Equal(1, await h.ScalarAsync<int>("SELECT count(*)::int FROM audit_log WHERE actor = 'api-key:ops' AND action = 'succession.request'"));
         await Wait.UntilAsync(async () => (await h.ItemStatesAsync("sales1")).GetValueOrDefault("waiting") == 3, TimeSpan.FromSeconds(30),
             "the 3 customers to be transferred", () => h.DescribeAsync("sales1"));

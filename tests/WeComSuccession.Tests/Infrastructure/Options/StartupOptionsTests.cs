@@ -1,24 +1,39 @@
-using WeComSuccession.Tests.TestSupport;
+using System.Diagnostics;
 
 namespace WeComSuccession.Tests.Infrastructure.Options;
 
 public sealed class StartupOptionsTests
 {
+    /// <summary>As an operator meets it: the built service started with bad settings stops with one message naming each bad key.</summary>
     [Fact]
-    public void Start_BadOptions_FailsWithOneMessageNamingEveryBadKey()
+    public async Task Start_BadOptions_FailsWithOneMessageNamingEveryBadKey()
     {
-        using var factory = new ServiceFactory("", new Dictionary<string, string?>
+        var start = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "WeComSuccession.dll"))
         {
-            ["WeCom:Callback:EncodingAESKey"] = new string('a', 42),
-            ["WeCom:Secret"] = "",
-            ["Succession:Transfer:BatchSize"] = "101",
-            ["Succession:Approval:Mode"] = "AboveThreshold",
-            ["Succession:ReconcileInterval"] = "00:00:01",
-        });
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["ConnectionStrings__Postgres"] = "";
+        start.Environment["WeCom__CorpId"] = "ww1436e0e65a779aee";
+        start.Environment["WeCom__AgentId"] = "1000002";
+        start.Environment["WeCom__Secret"] = "";
+        start.Environment["WeCom__Callback__Token"] = "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo";
+        start.Environment["WeCom__Callback__EncodingAESKey"] = new string('a', 42);
+        start.Environment["Succession__Transfer__BatchSize"] = "101";
+        start.Environment["Succession__Approval__Mode"] = "AboveThreshold";
+        start.Environment["Succession__ReconcileInterval"] = "00:00:01";
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
 
-        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
 
-        var message = error.Message;
+        var message = await output + await error;
+        Assert.NotEqual(0, process.ExitCode);
         Assert.Contains("ConnectionStrings:Postgres", message, StringComparison.Ordinal);
         Assert.Contains("WeCom:Callback:EncodingAESKey", message, StringComparison.Ordinal);
         Assert.Contains("got 42", message, StringComparison.Ordinal);
