@@ -57,6 +57,32 @@ public sealed class DisabledMemberTests
     }
 
     [Fact]
+    public async Task DisableThenDeleteWhilePlanning_PolicyPlan_TransfersWithTheResignedApiWithoutWaitingForTheSweep()
+    {
+        // A slow groupchat/list keeps the disabled member's plan in the making when the deletion arrives; the
+        // sweep that would find the member is an hour away.
+        await using var h = await SuccessionHarness.StartAsync(
+            Corps.Build([Corps.Member("boss", isDeptLeader: true), Corps.Member("sales1", leader: "boss")], Corps.Customers("sales1", 3), Corps.Groups("sales1", 2)),
+            sim =>
+            {
+                sim.GroupTakeoverDelay = TimeSpan.FromSeconds(2);
+                sim.Faults.LatencyMs = 3000;
+                sim.Faults.Paths.Add("/cgi-bin/externalcontact/groupchat/list");
+            },
+            new Dictionary<string, string?> { ["Succession:OnDisabled"] = "Plan" });
+
+        h.Sim.DisableMember("sales1");
+        await Wait.UntilAsync(() => Task.FromResult(h.Sim.ApiCalls("/cgi-bin/externalcontact/list").Count > 0), Deadline, "the plan to list the customers", () => h.DescribeAsync("sales1"));
+        Assert.Equal("planning", await h.SuccessionStateAsync("sales1"));
+        h.Sim.DeleteMember("sales1");
+
+        await Wait.UntilAsync(async () => (await h.ItemStatesAsync("sales1")).GetValueOrDefault("waiting") == 3, Deadline, "3 customers waiting", () => h.DescribeAsync("sales1"));
+        Assert.Equal(1, await h.SuccessionCountAsync("sales1"));
+        Assert.All(h.Sim.CustomerTransfers(), t => Assert.Equal(("resigned/transfer_customer", 0), (t.Api, t.ErrCode)));
+        Assert.Empty(h.Sim.ApiCalls(OnJobCustomers));
+    }
+
+    [Fact]
     public async Task Disable_PolicyTransferOnJob_TransfersAtOnceWithTheOnJobApi()
     {
         await using var h = await StartAsync("TransferOnJob");
