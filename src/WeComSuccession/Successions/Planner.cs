@@ -61,6 +61,14 @@ internal sealed partial class Planner(
         await store.UpdateAsync([.. ready.Where(i => i.TakeoverUserid is not null).Select(i => (i, i with { State = ItemState.Queued }))], ct);
         var next = departed || s.Api == TransferApi.OnJob ? SuccessionState.Transferring : SuccessionState.AwaitingDeletion;
         await store.TransitionAsync(s.Id, [SuccessionState.Planning], next, next == SuccessionState.AwaitingDeletion ? "member is disabled, not deleted" : null, ct);
+        if (next == SuccessionState.AwaitingDeletion && (await directory.GetAsync(s.HandoverUserid, ct))?.DepartedAt is not null
+            && await store.TransitionAsync(s.Id, [SuccessionState.AwaitingDeletion], SuccessionState.Transferring, null, ct))
+        {
+            // The deletion arrived while this plan was being made: its trigger saw 'planning' and released
+            // nothing, so the plan releases itself (read after the transition, so one of the two always sees the other).
+            next = SuccessionState.Transferring;
+        }
+
         LogPlanned(logger, s.Id, s.HandoverUserid, itemCount, next);
     }
 

@@ -28,7 +28,8 @@ internal sealed partial class Reconciler(SuccessionStore store, SuccessionTrigge
             chats.Add(chat.ChatId);
         }
 
-        // groupchat/list does not name owners; ask only for chats no succession holds yet.
+        // groupchat/list does not name owners; ask only for chats no succession holds yet, or whose succession
+        // still waits for the owner's deletion (a group-only owner is not in get_unassigned_list to release it).
         foreach (var chatId in await UnknownChatsAsync(chats, ct))
         {
             var chat = await wecom.ExecuteExternalContactGroupChatGetAsync(new() { ChatId = chatId }, ct);
@@ -54,7 +55,10 @@ internal sealed partial class Reconciler(SuccessionStore store, SuccessionTrigge
     {
         await using var connection = await store.DataSource.OpenConnectionAsync(ct);
         var known = (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT target_id FROM succession_items WHERE kind = 'group' AND target_id = ANY(@chats)", new { chats = chats.ToArray() }, cancellationToken: ct))).ToHashSet();
+            """
+            SELECT i.target_id FROM succession_items i JOIN successions s ON s.id = i.succession_id
+            WHERE i.kind = 'group' AND i.target_id = ANY(@chats) AND s.state <> 'awaiting_deletion'
+            """, new { chats = chats.ToArray() }, cancellationToken: ct))).ToHashSet();
         return [.. chats.Where(c => !known.Contains(c))];
     }
 

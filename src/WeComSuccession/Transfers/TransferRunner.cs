@@ -75,10 +75,11 @@ internal sealed partial class TransferRunner(
         }
         catch (WeComThrottledException e)
         {
-            // Refused before WeCom acted: the items may go again after the pause.
+            // Refused before WeCom acted: the items may go again after the pause, and the call was no attempt
+            // (attempts bound resends after unknown outcomes; throttles must not use them up).
             var retryAt = clock.GetUtcNow().UtcDateTime + e.RetryAfter;
             await EndBatchAsync(batchId, "answered", e.ErrCode, ct);
-            await store.UpdateAsync([.. submitting.Select(i => (i, i with { State = ItemState.Queued, BatchId = null, NotBefore = retryAt }))], ct);
+            await store.UpdateAsync([.. submitting.Select(i => (i, i with { State = ItemState.Queued, BatchId = null, NotBefore = retryAt, Attempts = (short)(i.Attempts - 1) }))], ct);
             if (kind == ItemKind.Group)
             {
                 await quota.ReleaseAsync(s.HandoverUserid, submitting.Count, ct);

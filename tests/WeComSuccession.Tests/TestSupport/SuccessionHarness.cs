@@ -100,6 +100,31 @@ public sealed class SuccessionHarness : IAsyncDisposable
 
     public HttpClient CreateClient() => Service.CreateClient();
 
+    /// <summary>An admin API key; pass <see cref="AdminKeySettings"/> to <see cref="StartAsync"/> to configure it.</summary>
+    public const string AdminKey = "scenario-admin-key-0123456789";
+
+    public static readonly IReadOnlyDictionary<string, string?> AdminKeySettings = new Dictionary<string, string?>
+    {
+        ["Admin:ApiKeys:0:Name"] = "scenarios",
+        ["Admin:ApiKeys:0:Key"] = AdminKey,
+    };
+
+    /// <summary>A client that sends <see cref="AdminKey"/> on every request.</summary>
+    public HttpClient CreateAdminClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        return client;
+    }
+
+    /// <summary>How many successions (open or closed) the member has had.</summary>
+    public Task<long> SuccessionCountAsync(string handover) =>
+        ScalarAsync<long>("SELECT count(*) FROM successions WHERE handover_userid = @handover", new { handover });
+
+    /// <summary>The member's latest succession id, or null.</summary>
+    public async Task<long?> SuccessionIdAsync(string handover) =>
+        (await QueryAsync<long?>("SELECT id FROM successions WHERE handover_userid = @handover ORDER BY id DESC LIMIT 1", new { handover })).FirstOrDefault();
+
     public async Task<T> ScalarAsync<T>(string sql, object? args = null)
     {
         await using var db = Database.CreateDataSource();
