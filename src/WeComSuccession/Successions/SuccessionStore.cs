@@ -115,13 +115,14 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, AuditLog audit, Servi
             $"SELECT {SuccessionColumns} FROM successions WHERE id = @id", new { id }, cancellationToken: ct));
     }
 
-    /// <summary>Whether any succession, open or closed, was ever opened for this member.</summary>
+    /// <summary>Members whose departure is known: a resigned succession, open or closed, or any open one. A closed
+    /// on-job succession (the member was disabled) does not count: what it left behind needs one after the deletion.</summary>
     public async Task<HashSet<string>> KnownHandoversAsync(IEnumerable<string> handovers, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return [.. await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT DISTINCT handover_userid FROM successions WHERE handover_userid = ANY(@ids)",
-            new { ids = handovers.ToArray() }, cancellationToken: ct))];
+            "SELECT DISTINCT handover_userid FROM successions WHERE handover_userid = ANY(@ids) AND (api = @Resigned OR state = ANY(@Open))",
+            new { ids = handovers.ToArray(), TransferApi.Resigned, SuccessionState.Open }, cancellationToken: ct))];
     }
 
     /// <summary>Moves a succession from one of <paramref name="expected"/> to <paramref name="to"/>.</summary>

@@ -95,4 +95,31 @@ public sealed class ReconciliationSweepTests
         Assert.Equal(1, await h.SuccessionCountAsync("host1"));
         Assert.Equal(3, h.Sim.GroupsOf("boss").Count);
     }
+
+    [Fact]
+    public async Task DisableThenDelete_OnJobSuccessionClosedDeletionDropped_SweepOpensAResignedSuccessionForWhatIsLeft()
+    {
+        // Disabled under TransferOnJob: one customer declines the on-job transfer and stays with the member. When the
+        // member is then deleted and the callback lost, the sweep must do what the callback would have done.
+        await using var h = await SuccessionHarness.StartAsync(
+            Corps.Build([Corps.Member("boss", isDeptLeader: true), Corps.Member("sales1", leader: "boss")], Corps.Customers("sales1", 3)),
+            sim => sim.Switches.OnJobRefusalKeepsHandover = true,
+            new Dictionary<string, string?> { ["Succession:ReconcileInterval"] = "00:00:05", ["Succession:OnDisabled"] = "TransferOnJob" });
+        const string refuser = "wmsales100001";
+        h.Sim.SetRefusal(refuser, true);
+        h.Sim.DisableMember("sales1");
+        await Wait.UntilAsync(async () => (await h.ItemStatesAsync("sales1")).GetValueOrDefault("waiting") == 3, Deadline, "3 customers waiting (on-job)", () => h.DescribeAsync("sales1"));
+        h.Sim.AdvanceClock(TimeSpan.FromHours(25));
+        await Wait.UntilAsync(async () => await h.SuccessionStateAsync("sales1") == "completed", Deadline, "the on-job succession to complete", () => h.DescribeAsync("sales1"));
+        Assert.Equal([refuser], h.Sim.CustomersOf("sales1"));
+        h.Sim.SetRefusal(refuser, null);
+        h.Sim.Options.Callback.Drop = true;
+
+        h.Sim.DeleteMember("sales1");
+
+        await Wait.UntilAsync(async () => await h.SuccessionCountAsync("sales1") == 2, OneInterval, "the sweep to open a resigned succession", () => h.DescribeAsync("sales1"));
+        Assert.Equal(("resigned", "sweep"), (await h.QueryAsync<(string, string)>("SELECT api, trigger FROM successions WHERE handover_userid = 'sales1' ORDER BY id DESC LIMIT 1")).Single());
+        await Wait.UntilAsync(() => Task.FromResult(h.Sim.CustomerTransfers(refuser).Any(t => t.Api == "resigned/transfer_customer" && t.ErrCode == 0)), Deadline,
+            "the customer left behind to be sent with the resigned API", () => h.DescribeAsync("sales1"));
+    }
 }

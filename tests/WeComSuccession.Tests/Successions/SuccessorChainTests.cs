@@ -94,8 +94,8 @@ public sealed class SuccessorChainTests
     public async Task Delete_CustomerRefuses_ItemRefusedAndListedByTheAdminApi()
     {
         await using var h = await StartAsync(
-            Corps.Build([Corps.Member("boss", isDeptLeader: true), Corps.Member("sales1", leader: "boss")], Corps.Customers("sales1", 3)),
-            SuccessionHarness.AdminKeySettings);
+            Corps.Build([Corps.Member("boss", isDeptLeader: true), Corps.Member("sales1", leader: "boss"), Corps.Member("admin1")], Corps.Customers("sales1", 3)),
+            new Dictionary<string, string?>(SuccessionHarness.AdminKeySettings) { ["Succession:Admins:0"] = "admin1" });
         const string refuser = "wmsales100001";
         h.Sim.SetRefusal(refuser, true);
 
@@ -118,6 +118,12 @@ public sealed class SuccessorChainTests
         await Wait.UntilAsync(async () => await h.SuccessionStateAsync("sales1") == "completed", Deadline, "the succession to complete", () => h.DescribeAsync("sales1"));
         Assert.Equal(new Dictionary<string, int> { ["transferred"] = 2, ["refused"] = 1 }, await h.ItemStatesAsync("sales1"));
         Assert.Equal(3, h.Sim.CustomerTransfers().Count); // a refusal is final: never sent again
+
+        // The successor hears of the 2 customers; the admin of the refusal.
+        await Wait.UntilAsync(() => Task.FromResult(h.Sim.Messages().Count == 2), Deadline, "two app messages", () => h.DescribeAsync("sales1"));
+        var messages = h.Sim.Messages();
+        Assert.Contains("2 位客户", Description(Assert.Single(messages, m => m.ToUser == "boss").Body), StringComparison.Ordinal);
+        Assert.Contains("1 位客户拒绝", Description(Assert.Single(messages, m => m.ToUser == "admin1").Body), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -155,6 +161,12 @@ public sealed class SuccessorChainTests
         Assert.Equal(5, transfers.Count(t => t.Takeover == "boss"));
         Assert.Equal(2, transfers.Count(t => t.Takeover == "m2"));
         Assert.Equal(7, transfers.Count);
+    }
+
+    private static string Description(string messageBody)
+    {
+        using var message = System.Text.Json.JsonDocument.Parse(messageBody);
+        return message.RootElement.GetProperty("textcard").GetProperty("description").GetString()!;
     }
 
     private sealed record ItemRow(string Kind, string TargetId, string? TakeoverUserid, string? Rule, string State, string? Reason, short Reroutes);
