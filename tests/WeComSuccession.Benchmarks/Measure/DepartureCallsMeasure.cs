@@ -39,7 +39,13 @@ internal static class DepartureCallsMeasure
         Report.Line($"planned and sent {total} items in {watch.Elapsed.TotalSeconds:F1} s");
 
         // The check soon after submission: FirstResultCheck (1 min) later, picked up by the due-work poll.
-        system.Sim.AdvanceClock(TimeSpan.FromSeconds(90));
+        // --advance 0 waits for it in real time instead of moving simulated time on.
+        var advance = args.Int("advance", 90);
+        if (advance > 0)
+        {
+            system.Sim.AdvanceClock(TimeSpan.FromSeconds(advance));
+        }
+
         await MeasureSystem.UntilAsync(
             async () => await db.ScalarAsync<long>(
                 "SELECT count(*) FROM succession_items WHERE kind = 'customer' AND state = 'waiting' AND takeover_time IS NULL") == 0,
