@@ -3,7 +3,6 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Quartz;
-using WeComSuccession.Infrastructure.Jobs;
 using WeComSuccession.Infrastructure.Options;
 using WeComSuccession.WeCom.Callbacks;
 using WeComSuccession.WeCom.Events;
@@ -27,6 +26,8 @@ internal static partial class CallbackEndpoints
             return new WeComCallbackCrypto(options.Callback.Token!, options.Callback.EncodingAESKey!, options.CorpId!, options.Callback.MaxBodyBytes);
         });
         builder.Services.AddSingleton<CallbackInbox>();
+        builder.Services.AddSingleton<InboxJobEnqueuer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxJobEnqueuer>());
         builder.Services.AddQuartz(quartz => quartz.ScheduleJob<InboxSweepJob>(trigger => trigger
             .WithIdentity(nameof(InboxSweepJob))
             .StartNow()
@@ -56,7 +57,7 @@ internal static partial class CallbackEndpoints
     }
 
     private static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync(
-        HttpRequest request, WeComCallbackCrypto crypto, CallbackInbox inbox, JobQueue jobs, IOptions<WeComOptions> options, ILogger<CallbackInbox> logger, CancellationToken ct)
+        HttpRequest request, WeComCallbackCrypto crypto, CallbackInbox inbox, InboxJobEnqueuer enqueuer, IOptions<WeComOptions> options, ILogger<CallbackInbox> logger, CancellationToken ct)
     {
         var query = request.Query;
         var body = await ReadBodyAsync(request.BodyReader, options.Value.Callback.MaxBodyBytes, ct);
@@ -80,8 +81,9 @@ internal static partial class CallbackEndpoints
         LogStored(logger, id, evt.Header.Event, evt.Header.ChangeType, isNew);
         if (isNew)
         {
-            // After the row is durable; if this enqueue is lost, the inbox sweeper enqueues the row later.
-            await jobs.EnqueueAsync<ProcessInboxJob>(ProcessInboxJob.KeyFor(id), ct);
+            // After the row is durable, and without waiting for the scheduler; if this is lost, the inbox sweeper
+            // enqueues the row later.
+            enqueuer.Post(id);
         }
 
         return TypedResults.Ok();
