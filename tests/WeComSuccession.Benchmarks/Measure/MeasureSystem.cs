@@ -71,32 +71,53 @@ internal sealed class MeasureSystem : IAsyncDisposable
     {
         var database = await MeasureDatabase.CreateAsync();
         var seedFile = Path.Combine(Path.GetTempPath(), $"measure-corp-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(seedFile, JsonSerializer.Serialize(corp, SeedJson));
-        var port = FreePort();
-        var wecom = await SimulatorHost.StartAsync(new SimulatorOptions
-        {
-            CorpId = CorpId,
-            Secret = Secret,
-            SeedFile = seedFile,
-            ClockFactor = 1,
-            Callback = { Url = $"http://127.0.0.1:{port}/wecom/callback", Token = Token, EncodingAESKey = EncodingAesKey },
-        });
-
+        RunningSimulator? wecom = null;
         MeasureService? service = null;
-        if (startService)
+        try
         {
-            var all = RequiredSettings(wecom.BaseUrl);
-            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            await File.WriteAllTextAsync(seedFile, JsonSerializer.Serialize(corp, SeedJson));
+            var port = FreePort();
+            wecom = await SimulatorHost.StartAsync(new SimulatorOptions
             {
-                all[key] = value;
+                CorpId = CorpId,
+                Secret = Secret,
+                SeedFile = seedFile,
+                ClockFactor = 1,
+                Callback = { Url = $"http://127.0.0.1:{port}/wecom/callback", Token = Token, EncodingAESKey = EncodingAesKey },
+            });
+
+            if (startService)
+            {
+                var all = RequiredSettings(wecom.BaseUrl);
+                foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+                {
+                    all[key] = value;
+                }
+
+                service = new MeasureService(database.ConnectionString, all, wecom.Simulator.Clock);
+                service.UseKestrel(port);
+                service.StartServer();
             }
 
-            service = new MeasureService(database.ConnectionString, all, wecom.Simulator.Clock);
-            service.UseKestrel(port);
-            service.StartServer();
+            return new MeasureSystem(database, wecom, service, seedFile) { ServicePort = port };
         }
+        catch
+        {
+            // Leave nothing behind on the shared server when the start fails.
+            if (service is not null)
+            {
+                await service.DisposeAsync();
+            }
 
-        return new MeasureSystem(database, wecom, service, seedFile) { ServicePort = port };
+            if (wecom is not null)
+            {
+                await wecom.DisposeAsync();
+            }
+
+            await database.DisposeAsync();
+            File.Delete(seedFile);
+            throw;
+        }
     }
 
     /// <summary>The ledger's last sequence number now: calls after it are the ones a measurement caused.</summary>
