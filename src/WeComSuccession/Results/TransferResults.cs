@@ -67,8 +67,11 @@ internal sealed partial class TransferResults(
         await store.UpdateAsync(changes, ct);
     }
 
-    /// <summary>Reads transfer_result for each takeover of <paramref name="items"/> (waiting or submitting customers) and moves them on.</summary>
-    public async Task ApplyTransferResultsAsync(Succession s, IReadOnlyList<Item> items, CancellationToken ct)
+    /// <summary>
+    /// Reads transfer_result for each takeover of <paramref name="items"/> (waiting or submitting customers) and moves them on.
+    /// With <paramref name="uncounted"/>, a send WeCom has no record of does not count against the bounded resends.
+    /// </summary>
+    public async Task ApplyTransferResultsAsync(Succession s, IReadOnlyList<Item> items, CancellationToken ct, bool uncounted = false)
     {
         foreach (var pair in items.Where(i => i.TakeoverUserid is not null).GroupBy(i => i.TakeoverUserid!))
         {
@@ -80,7 +83,7 @@ internal sealed partial class TransferResults(
 
             Item[] pairItems = [.. pair];
             LogChecked(logger, s.Id, pair.Key, pairItems.Length, statuses.Count);
-            await ApplyAsync(s, pairItems, statuses, ct);
+            await ApplyAsync(s, pairItems, statuses, uncounted, ct);
         }
     }
 
@@ -89,7 +92,7 @@ internal sealed partial class TransferResults(
             ? wecom.StreamExternalContactResignedTransferResultAsync(new() { HandoverUserId = s.HandoverUserid, TakeoverUserId = takeover }, ct)
             : wecom.StreamExternalContactTransferResultAsync(new() { HandoverUserId = s.HandoverUserid, TakeoverUserId = takeover }, ct);
 
-    private async Task ApplyAsync(Succession s, IReadOnlyList<Item> items, Dictionary<string, ExternalContactTransferResultItem> statuses, CancellationToken ct)
+    private async Task ApplyAsync(Succession s, IReadOnlyList<Item> items, Dictionary<string, ExternalContactTransferResultItem> statuses, bool uncounted, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var changes = new List<(Item, Item)>();
@@ -112,6 +115,11 @@ internal sealed partial class TransferResults(
                     break;
                 case ExternalContactTransferStatus.TakeoverLimitReached:
                     atCapacity.Add((item, "successor at customer limit", 40099));
+                    break;
+                case ExternalContactTransferStatus.NoTransferRecord or ExternalContactTransferStatus.Unknown when uncounted:
+                    // No record, and the run that sent it died before the answer: the call may never have left. Send
+                    // again, giving the attempt back, or a node that crashes three times mid-call fails customers WeCom never saw.
+                    changes.Add((item, item with { State = ItemState.Queued, BatchId = null, NextCheckAt = null, Attempts = (short)Math.Max(0, item.Attempts - 1) }));
                     break;
                 default:
                     // WeCom has no record: never started (a call that failed on its way) — safe to send again, a bounded number of times.

@@ -22,7 +22,8 @@ internal sealed partial class TransferRunner(
 {
     public async Task RunAsync(Succession s, CancellationToken ct)
     {
-        await RecoverAsync(s, await store.ItemsAsync(s.Id, [ItemState.Submitting], ct), ct);
+        // Left submitting by a run that died (a crash, a kill) before it stored its call's answer.
+        await RecoverAsync(s, await store.ItemsAsync(s.Id, [ItemState.Submitting], ct), runDied: true, ct);
 
         var now = clock.GetUtcNow().UtcDateTime;
         var due = (await store.ItemsAsync(s.Id, [ItemState.Queued], ct)).Where(i => i.TakeoverUserid is not null && (i.NotBefore is null || i.NotBefore <= now));
@@ -91,7 +92,7 @@ internal sealed partial class TransferRunner(
         {
             LogOutcomeUnknown(logger, s.Id, batchId, e.Reason);
             await EndBatchAsync(batchId, "unknown", null, ct);
-            await RecoverAsync(s, submitting, ct);
+            await RecoverAsync(s, submitting, runDied: false, ct);
             return true;
         }
         catch (WeComApiException e)
@@ -214,9 +215,11 @@ internal sealed partial class TransferRunner(
 
     /// <summary>
     /// Items whose transfer call has no recorded answer. Customers: transfer_result says what WeCom did; only
-    /// a customer WeCom has no record of goes back to the queue. Groups: the owner says.
+    /// a customer WeCom has no record of goes back to the queue. Groups: the owner says. <paramref name="runDied"/>:
+    /// the items were left by a run that died (not by a call that timed out in this one), so their call may never
+    /// have left, and a customer WeCom has no record of goes back without using up one of its bounded resends.
     /// </summary>
-    private async Task RecoverAsync(Succession s, IReadOnlyList<Item> submitting, CancellationToken ct)
+    private async Task RecoverAsync(Succession s, IReadOnlyList<Item> submitting, bool runDied, CancellationToken ct)
     {
         if (submitting.Count == 0)
         {
@@ -224,7 +227,7 @@ internal sealed partial class TransferRunner(
         }
 
         LogRecovering(logger, s.Id, submitting.Count);
-        await results.ApplyTransferResultsAsync(s, [.. submitting.Where(i => i.Kind == ItemKind.Customer)], ct);
+        await results.ApplyTransferResultsAsync(s, [.. submitting.Where(i => i.Kind == ItemKind.Customer)], ct, uncounted: runDied);
         await results.ConfirmGroupsAsync(s, [.. submitting.Where(i => i.Kind == ItemKind.Group)], ct);
     }
 

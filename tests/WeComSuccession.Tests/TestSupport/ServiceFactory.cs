@@ -7,8 +7,13 @@ using WeComSuccession.Infrastructure;
 
 namespace WeComSuccession.Tests.TestSupport;
 
-/// <summary>The service in-process, with valid demo settings that a test may override key by key.</summary>
-public sealed class ServiceFactory(string connectionString, IReadOnlyDictionary<string, string?>? overrides = null, TimeProvider? clock = null) : WebApplicationFactory<Program>
+/// <summary>
+/// The service in-process, with valid demo settings that a test may override key by key, and
+/// <c>services</c> for extra test services (e.g. a handler that records what this node did).
+/// </summary>
+public sealed class ServiceFactory(
+    string connectionString, IReadOnlyDictionary<string, string?>? overrides = null, TimeProvider? clock = null, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
 {
     public static readonly IReadOnlyDictionary<string, string?> ValidSettings = new Dictionary<string, string?>
     {
@@ -42,7 +47,12 @@ public sealed class ServiceFactory(string connectionString, IReadOnlyDictionary<
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         if (clock is not null)
         {
-            builder.ConfigureTestServices(services => services.AddSingleton(new ServiceClock(clock)));
+            builder.ConfigureTestServices(s => s.AddSingleton(new ServiceClock(clock)));
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 }

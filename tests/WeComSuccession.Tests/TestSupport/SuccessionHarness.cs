@@ -68,19 +68,7 @@ public sealed class SuccessionHarness : IAsyncDisposable
         simulator?.Invoke(options);
         var wecom = await SimulatorHost.StartAsync(options, TestContext.Current.CancellationToken);
 
-        var all = new Dictionary<string, string?>
-        {
-            ["WeCom:ApiBaseUrl"] = wecom.BaseUrl.ToString(),
-            ["WeCom:Limits:ThrottlePause"] = "00:00:01",
-            ["WeCom:Limits:MaxPauseWait"] = "00:00:02",
-            ["WeCom:Limits:RequestTimeout"] = "00:00:05",
-            ["Succession:Transfer:DuePollInterval"] = "00:00:00.200",
-            ["Succession:Transfer:FirstResultCheck"] = "00:00:01",
-            ["Succession:ReconcileInterval"] = "01:00:00",
-            ["Directory:SyncInterval"] = "1.00:00:00",
-            ["Jobs:IdleWaitTime"] = "00:00:01",
-            ["Jobs:ClusterCheckinInterval"] = "00:00:02",
-        };
+        var all = FastSettings(wecom.BaseUrl);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;
@@ -97,6 +85,21 @@ public sealed class SuccessionHarness : IAsyncDisposable
 
         return harness;
     }
+
+    /// <summary>The service pointed at <paramref name="weComBaseUrl"/>, with short pauses, polls and timeouts.</summary>
+    public static Dictionary<string, string?> FastSettings(Uri weComBaseUrl) => new()
+    {
+        ["WeCom:ApiBaseUrl"] = weComBaseUrl.ToString(),
+        ["WeCom:Limits:ThrottlePause"] = "00:00:01",
+        ["WeCom:Limits:MaxPauseWait"] = "00:00:02",
+        ["WeCom:Limits:RequestTimeout"] = "00:00:05",
+        ["Succession:Transfer:DuePollInterval"] = "00:00:00.200",
+        ["Succession:Transfer:FirstResultCheck"] = "00:00:01",
+        ["Succession:ReconcileInterval"] = "01:00:00",
+        ["Directory:SyncInterval"] = "1.00:00:00",
+        ["Jobs:IdleWaitTime"] = "00:00:01",
+        ["Jobs:ClusterCheckinInterval"] = "00:00:02",
+    };
 
     public HttpClient CreateClient() => Service.CreateClient();
 
@@ -165,11 +168,21 @@ public sealed class SuccessionHarness : IAsyncDisposable
         QueryAsync<string?>("SELECT state FROM successions WHERE handover_userid = @handover ORDER BY id DESC LIMIT 1", new { handover })
             .ContinueWith(t => t.Result.FirstOrDefault(), TaskScheduler.Default);
 
-    private static int FreePort()
+    public static int FreePort() => FreePorts(1)[0];
+
+    /// <summary>Distinct free loopback ports (each held until all are chosen, so none is handed out twice).</summary>
+    public static int[] FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Dispose());
+        }
     }
 
     public async ValueTask DisposeAsync()
