@@ -274,45 +274,13 @@ internal static class MeasureCorps
 {
     public const string Boss = "boss";
 
-    public static SeedMember Member(string userId, string? leader = null, bool isDeptLeader = false) => new()
-    {
-        UserId = userId,
-        Name = userId,
-        Status = 1,
-        Departments = [2],
-        IsLeaderInDept = [isDeptLeader ? 1 : 0],
-        DirectLeader = leader is null ? [] : [leader],
-        CustomerContact = true,
-        RealNameVerified = true,
-        LastLoginTime = 1_760_000_000,
-    };
-
-    public static IEnumerable<SeedCustomer> Customers(string owner, int count) =>
-        Enumerable.Range(0, count).Select(i => new SeedCustomer
-        {
-            ExternalUserId = $"wm{owner}{i:D6}",
-            Name = $"客户{i}",
-            Type = 1,
-            Followers = [new SeedFollow(owner, 1_700_000_000)],
-        });
-
-    public static IEnumerable<SeedGroupChat> Groups(string owner, int count) =>
-        Enumerable.Range(0, count).Select(i => new SeedGroupChat
-        {
-            ChatId = $"wr{owner}{i:D5}",
-            Name = $"客户群{i}",
-            Owner = owner,
-            CreateTime = 1_700_000_000,
-            Members = [owner],
-        });
-
     /// <summary>The boss (direct leader of everyone, leader of the department) and <paramref name="members"/>
     /// members, each with <paramref name="customers"/> customers and <paramref name="groups"/> groups.</summary>
     public static CorpSeed Build(IReadOnlyList<string> members, Func<string, int> customers, Func<string, int> groups) => new()
     {
         Departments = [new SeedDepartment(1, "公司", 0), new SeedDepartment(2, "销售部", 1)],
-        Members = [Member(Boss, isDeptLeader: true), .. members.Select(m => Member(m, leader: Boss))],
-        Customers = [.. members.SelectMany(m => Customers(m, customers(m)))],
-        GroupChats = [.. members.SelectMany(m => Groups(m, groups(m)))],
+        Members = [Corps.Member(Boss, isDeptLeader: true), .. members.Select(m => Corps.Member(m, leader: Boss))],
+        Customers = [.. members.SelectMany(m => Corps.Customers(m, customers(m)))],
+        GroupChats = [.. members.SelectMany(m => Corps.Groups(m, groups(m)))],
     };
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using WeComSuccession.Simulator.Corp;
 using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Successions;

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using WeComSuccession.Simulator.Corp;
 using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Successions;

@@ -5,7 +5,6 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using WeComSuccession.Directory;
 using WeComSuccession.Simulator;
-using WeComSuccession.Simulator.Corp;
 
 namespace WeComSuccession.Tests.TestSupport;
 
@@ -192,49 +191,4 @@ public sealed class SuccessionHarness : IAsyncDisposable
         await Database.DisposeAsync();
         File.Delete(SeedFile);
     }
-}
-
-/// <summary>Small corps for scenarios: one department, a boss, and members with customers and groups.</summary>
-public static class Corps
-{
-    public static SeedMember Member(string userId, string? leader = null, bool isDeptLeader = false, int? status = null, bool customerContact = true, int? customerLimit = null) => new()
-    {
-        UserId = userId,
-        Name = userId,
-        Status = status ?? 1,
-        Departments = [2],
-        IsLeaderInDept = [isDeptLeader ? 1 : 0],
-        DirectLeader = leader is null ? [] : [leader],
-        CustomerContact = customerContact,
-        RealNameVerified = true,
-        LastLoginTime = 1_760_000_000,
-        CustomerLimit = customerLimit,
-    };
-
-    public static IEnumerable<SeedCustomer> Customers(string owner, int count, string prefix = "wm") =>
-        Enumerable.Range(0, count).Select(i => new SeedCustomer
-        {
-            ExternalUserId = $"{prefix}{owner}{i:D5}",
-            Name = $"客户{i}",
-            Type = 1,
-            Followers = [new SeedFollow(owner, 1_700_000_000)],
-        });
-
-    public static IEnumerable<SeedGroupChat> Groups(string owner, int count) =>
-        Enumerable.Range(0, count).Select(i => new SeedGroupChat
-        {
-            ChatId = $"wr{owner}{i:D5}",
-            Name = $"客户群{i}",
-            Owner = owner,
-            CreateTime = 1_700_000_000,
-            Members = [owner],
-        });
-
-    public static CorpSeed Build(IEnumerable<SeedMember> members, IEnumerable<SeedCustomer>? customers = null, IEnumerable<SeedGroupChat>? groups = null) => new()
-    {
-        Departments = [new SeedDepartment(1, "公司", 0), new SeedDepartment(2, "销售部", 1)],
-        Members = [.. members],
-        Customers = [.. customers ?? []],
-        GroupChats = [.. groups ?? []],
-    };
 }
