@@ -2,27 +2,34 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using WeComSuccession.Api;
 using WeComSuccession.Audit;
 using WeComSuccession.Callbacks;
-using WeComSuccession.Directory;
 using WeComSuccession.Infrastructure.Db;
 using WeComSuccession.Infrastructure.Jobs;
 using WeComSuccession.Infrastructure.Options;
+using WeComSuccession.Infrastructure.Web;
+using WeComSuccession.Members;
+using WeComSuccession.Notifications;
 using WeComSuccession.Successions;
 using WeComSuccession.Transfers;
 
-// One departure flows top-down: options → database → (callbacks → directory → successions → transfers
-// → results → notifications → audit → dashboard), each feature adding itself here in that order.
+// The infrastructure every feature stands on, then one departure top-down: callbacks → members → successions
+// (plan, approve) → transfers (send, track) → notifications, with the audit log beside them all; then the doors
+// people and machines use.
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddSingleton(ServiceClock.Real);
 builder.AddServiceOptions();
+builder.AddWebHardening();
 builder.AddDatabase();
 builder.AddJobs();
 builder.AddWeComApi();
+builder.AddAudit();
+
 builder.AddCallbacks();
-builder.AddDirectory();
+builder.AddMembers();
 builder.AddSuccessions();
 builder.AddTransfers();
-builder.AddAudit();
+builder.AddNotifications();
+
 builder.AddAdminApi();
-builder.Services.AddSingleton(ServiceClock.Real);
 
 var app = builder.Build();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });

@@ -21,14 +21,21 @@ public abstract record CallbackEvent(CallbackHeader Header)
     protected abstract IEnumerable<string?> Ids { get; }
 
     /// <summary>
-    /// Identifies one event across WeCom's retries: corp, event, change type, CreateTime and the ids in the
-    /// message. FromUserName is always <c>sys</c> and system events have no MsgId, so "FromUserName +
-    /// CreateTime" alone would merge two members deleted in the same second. CreateTime stays in because
-    /// one member can legitimately change twice (disabled today, deleted tomorrow); a retry repeats it.
+    /// A hash of the whole decrypted message (set by <see cref="CallbackEventParser"/>): WeCom's retries repeat
+    /// the message exactly, while two different events of one member in the same second differ in it.
+    /// </summary>
+    public string ContentHash { get; init; } = "";
+
+    /// <summary>
+    /// Identifies one event across WeCom's retries: corp, event, change type, CreateTime, the ids in the
+    /// message, and <see cref="ContentHash"/>. FromUserName is always <c>sys</c> and system events have no MsgId,
+    /// so "FromUserName + CreateTime" alone would merge two members deleted in the same second; the ids alone
+    /// would merge two different changes of one member in one second (a rename, then a move).
     /// </summary>
     public string DedupeKey => string.Join('|',
         new[] { Header.CorpId, Header.Event, Header.ChangeType ?? "", Header.CreateTime.ToString(CultureInfo.InvariantCulture) }
-            .Concat(Ids.Select(id => id ?? "")));
+            .Concat(Ids.Select(id => id ?? ""))
+            .Append(ContentHash));
 }
 
 /// <summary>Fields of <c>create_user</c> and <c>update_user</c>; an update may carry only the changed ones.</summary>

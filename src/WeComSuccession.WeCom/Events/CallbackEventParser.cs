@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Xml;
 using WeComSuccession.WeCom.Callbacks;
 
@@ -41,17 +43,30 @@ public static class CallbackEventParser
             return new(null, "not a callback message (<xml> with ToUserName)");
         }
 
+        if (fields.GetLong("CreateTime") is not { } createTime)
+        {
+            return new(null, "CreateTime is missing or not a number");
+        }
+
         var header = new CallbackHeader(
             corpId,
             fields.Get("FromUserName") ?? "",
-            fields.GetLong("CreateTime") ?? 0,
+            createTime,
             fields.Get("Event") ?? "",
             fields.Get("ChangeType"),
             fields.Get("AgentID"));
         var evt = Build(header, fields);
         return evt is null
             ? new(null, $"{header.Event}/{header.ChangeType} is missing a required id")
-            : new(evt, null);
+            : new(evt with { ContentHash = ContentHashOf(xml) }, null);
+    }
+
+    /// <summary>The first 16 bytes of SHA-256 over the decrypted XML, in hex: equal for WeCom's retries of one message.</summary>
+    private static string ContentHashOf(string xml)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(xml), hash);
+        return Convert.ToHexStringLower(hash[..16]);
     }
 
     private static CallbackEvent? Build(CallbackHeader h, Fields f)

@@ -4,15 +4,19 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using WeComSuccession.Audit;
 
 namespace WeComSuccession.Api;
 
 /// <summary>
 /// The configured API keys, kept as SHA-256 digests. A presented key is hashed and compared with every
 /// digest in fixed time, so neither the time taken nor an early exit tells how much of a key was right.
+/// Unknown keys are logged as a sample per minute plus a count, so a guessing burst cannot flood the log.
 /// </summary>
-internal sealed class ApiKeyRing(IOptions<AdminOptions> options)
+internal sealed partial class ApiKeyRing(IOptions<AdminOptions> options, ILogger<ApiKeyRing> logger) : IDisposable
 {
+    private readonly LogSampler _unknownKeys = new(TimeProvider.System, TimeSpan.FromMinutes(1), (count, window) => LogSuppressed(logger, count, window));
+
     private readonly (string Name, byte[] Digest)[] _keys =
         [.. options.Value.ApiKeys.Select(k => (k.Name!, SHA256.HashData(Encoding.UTF8.GetBytes(k.Key!))))];
 
@@ -31,21 +35,38 @@ internal sealed class ApiKeyRing(IOptions<AdminOptions> options)
 
         return found;
     }
+
+    public void UnknownKey(PathString path)
+    {
+        if (_unknownKeys.ShouldLog())
+        {
+            LogUnknownKey(logger, path);
+        }
+    }
+
+    public void Dispose() => _unknownKeys.Dispose();
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Warning, Message = "Admin API call with an unknown API key to {Path}")]
+    private static partial void LogUnknownKey(ILogger logger, PathString path);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "{Count} more admin API calls with an unknown API key in the last {Window} (not logged one by one)")]
+    private static partial void LogSuppressed(ILogger logger, long count, TimeSpan window);
 }
 
 /// <summary>
 /// <c>X-Api-Key</c> authentication. It runs before model binding (unlike an endpoint filter), so a caller
 /// without a valid key gets 401 whatever it sent. The key itself is never logged; its name becomes the actor.
 /// </summary>
-internal sealed partial class ApiKeyAuthenticationHandler(
+internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggerFactory, UrlEncoder encoder, ApiKeyRing keys, IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
 
-    /// <summary>The audit actor of an authenticated caller: <c>api-key:&lt;name&gt;</c>.</summary>
-    public static string Actor(ClaimsPrincipal user) => Audit.AuditActor.ApiKey(user.Identity?.Name ?? throw new InvalidOperationException("Not authenticated."));
+    /// <summary>An authenticated caller as the commands' actor: the key's name (<c>api-key:&lt;name&gt;</c>), acting for <paramref name="member"/> when it names one.</summary>
+    public static Actor ActorOf(ClaimsPrincipal user, string? member = null) =>
+        Actor.ApiKey(user.Identity?.Name ?? throw new InvalidOperationException("Not authenticated."), member);
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -56,7 +77,7 @@ internal sealed partial class ApiKeyAuthenticationHandler(
 
         if (keys.Find(presented) is not { } name)
         {
-            LogUnknownKey(Logger, Request.Path);
+            keys.UnknownKey(Request.Path);
             return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
         }
 
@@ -78,7 +99,4 @@ internal sealed partial class ApiKeyAuthenticationHandler(
             },
         });
     }
-
-    [LoggerMessage(EventId = 1000, Level = LogLevel.Warning, Message = "Admin API call with an unknown API key to {Path}")]
-    private static partial void LogUnknownKey(ILogger logger, PathString path);
 }

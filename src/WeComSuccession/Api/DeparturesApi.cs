@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WeComSuccession.Successions;
+using WeComSuccession.Successions.Approvals;
+using WeComSuccession.Transfers;
 using WeComSuccession.WeCom.Errors;
 
 namespace WeComSuccession.Api;
@@ -34,7 +36,9 @@ internal sealed record ApproveRequest(string? Approver, bool TransferNow = false
 
 internal sealed record RejectRequest(string? Approver, string? Reason);
 
-internal static partial class DeparturesApi
+internal sealed record ChangeSuccessorRequest(string? Approver, long[]? ItemIds, string? TakeoverUserId);
+
+internal static class DeparturesApi
 {
     public const int MaxItemsPerCall = 1000;
     public const int MaxReasonLength = 500;
@@ -60,52 +64,58 @@ internal static partial class DeparturesApi
             .WithSummary("Planned, queued, failed and manual items get the successor a person chose (rule manual).")
             .WithDescription("The successor must be an active member with the customer-contact permission and not the departed member (400 otherwise). Per item: changed or skipped with the reason.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        departures.MapPost("/{id:long}/items/change-successor", ChangeSuccessorAsync).WithName("ChangeSuccessor")
+            .WithSummary("While the plan awaits approval, its approver gives planned or manual items to another eligible member (they stay planned).")
+            .WithDescription("approver names the deciding member, who must be one of the departure's approvers (403 otherwise); the API key is recorded beside them.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         departures.MapPost("/{id:long}/approve", ApproveAsync).WithName("ApproveDeparture")
             .WithSummary("awaiting_approval → transferring (planned items → queued); with transferNow, also awaiting_deletion → transferring on the on-job API.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithDescription("approver names the deciding member, who must be one of the departure's approvers (403 otherwise); the decision is audited with that member as actor and the API key beside them.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         departures.MapPost("/{id:long}/reject", RejectAsync).WithName("RejectDeparture")
             .WithSummary("awaiting_approval or awaiting_deletion → rejected; planned items → manual ('plan rejected').")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithDescription("approver names the deciding member, who must be one of the departure's approvers (403 otherwise).")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 
     private static async Task<Results<Ok<PageDto<DepartureDto>>, ValidationProblem>> ListAsync(
-        DepartureStore store, CancellationToken ct, string? state = null, int page = 1, int pageSize = 50)
+        DepartureQueries queries, CancellationToken ct, string? state = null, int page = 1, int pageSize = 50)
     {
         if ((ApiResults.CheckOneOf("state", state, SuccessionStates) ?? ApiResults.CheckPaging(page, pageSize)) is { } invalid)
         {
             return invalid;
         }
 
-        var (total, rows) = await store.ListAsync(state, page, pageSize, ct);
-        var counts = await store.CountItemsAsync([.. rows.Select(r => r.Id)], ct);
+        var (total, rows) = await queries.ListAsync(state, page, pageSize, ct);
+        var counts = await queries.CountItemsAsync([.. rows.Select(r => r.Succession.Id)], ct);
         return TypedResults.Ok(new PageDto<DepartureDto>(page, pageSize, total, [.. rows.Select(r => ToDto(r, counts))]));
     }
 
-    private static async Task<Results<Ok<DepartureDto>, ProblemHttpResult>> GetAsync(long id, DepartureStore store, CancellationToken ct)
+    private static async Task<Results<Ok<DepartureDto>, ProblemHttpResult>> GetAsync(long id, DepartureQueries queries, CancellationToken ct)
     {
-        if (await store.GetAsync(id, ct) is not { } row)
+        if (await queries.GetAsync(id, ct) is not { } row)
         {
             return ApiResults.NotFound($"Departure {id} does not exist.");
         }
 
-        return TypedResults.Ok(ToDto(row, await store.CountItemsAsync([id], ct)));
+        return TypedResults.Ok(ToDto(row, await queries.CountItemsAsync([id], ct)));
     }
 
     private static async Task<Results<Ok<PageDto<ItemDto>>, ValidationProblem, ProblemHttpResult>> ListItemsAsync(
-        long id, DepartureStore store, CancellationToken ct, string? state = null, string? kind = null, string? reason = null, int page = 1, int pageSize = 50)
+        long id, DepartureQueries queries, CancellationToken ct, string? state = null, string? kind = null, string? reason = null, int page = 1, int pageSize = 50)
     {
         if ((ApiResults.CheckOneOf("state", state, ItemStates) ?? ApiResults.CheckOneOf("kind", kind, ItemKinds) ?? ApiResults.CheckPaging(page, pageSize)) is { } invalid)
         {
             return invalid;
         }
 
-        if (await store.GetAsync(id, ct) is null)
+        if (await queries.GetAsync(id, ct) is null)
         {
             return ApiResults.NotFound($"Departure {id} does not exist.");
         }
 
-        var (total, rows) = await store.ListItemsAsync(id, state, kind, reason, page, pageSize, ct);
+        var (total, rows) = await queries.ListItemsAsync(id, state, kind, reason, page, pageSize, ct);
         return TypedResults.Ok(new PageDto<ItemDto>(page, pageSize, total, [.. rows.Select(r => new ItemDto(
             r.Id, r.Kind, r.TargetId, r.TakeoverUserid, r.Rule, r.State, r.Reason, r.Errcode,
             r.Errcode is { } code ? WeComErrorCodes.Describe(code) : null,
@@ -113,51 +123,38 @@ internal static partial class DeparturesApi
     }
 
     private static async Task<Results<Ok<ItemChangeReport>, ValidationProblem, ProblemHttpResult>> RetryAsync(
-        long id, RetryRequest request, ClaimsPrincipal user, DepartureStore store, SuccessionWakeUp wakeUp, ILogger<DepartureStore> logger, CancellationToken ct)
-    {
-        if (CheckItemIds(request.ItemIds) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var result = await store.RetryAsync(id, [.. request.ItemIds!.Distinct()], ApiKeyAuthenticationHandler.Actor(user), ct);
-        await AfterItemChangeAsync(result, "retry", user, wakeUp, logger, ct);
-        return ApiResults.From(result);
-    }
+        long id, RetryRequest request, ClaimsPrincipal user, ItemCommands items, CancellationToken ct) =>
+        CheckItemIds(request.ItemIds) is { } invalid
+            ? invalid
+            : ApiResults.From(await items.RetryAsync(id, [.. request.ItemIds!.Distinct()], ApiKeyAuthenticationHandler.ActorOf(user), ct));
 
     private static async Task<Results<Ok<ItemChangeReport>, ValidationProblem, ProblemHttpResult>> ReassignAsync(
-        long id, ReassignRequest request, ClaimsPrincipal user, DepartureStore store, SuccessionWakeUp wakeUp, ILogger<DepartureStore> logger, CancellationToken ct)
-    {
-        if ((CheckItemIds(request.ItemIds) ?? ApiResults.CheckUserId("takeoverUserId", request.TakeoverUserId)) is { } invalid)
-        {
-            return invalid;
-        }
+        long id, ReassignRequest request, ClaimsPrincipal user, ItemCommands items, CancellationToken ct) =>
+        (CheckItemIds(request.ItemIds) ?? ApiResults.CheckUserId("takeoverUserId", request.TakeoverUserId)) is { } invalid
+            ? invalid
+            : ApiResults.From(await items.ReassignAsync(id, [.. request.ItemIds!.Distinct()], request.TakeoverUserId!.Trim(), ApiKeyAuthenticationHandler.ActorOf(user), ct));
 
-        var result = await store.ReassignAsync(id, [.. request.ItemIds!.Distinct()], request.TakeoverUserId!, ApiKeyAuthenticationHandler.Actor(user), ct);
-        await AfterItemChangeAsync(result, "reassign", user, wakeUp, logger, ct);
-        return ApiResults.From(result);
-    }
+    private static async Task<Results<Ok<ItemChangeReport>, ValidationProblem, ProblemHttpResult>> ChangeSuccessorAsync(
+        long id, ChangeSuccessorRequest request, ClaimsPrincipal user, ApprovalCommands approvals, CancellationToken ct) =>
+        (ApiResults.CheckUserId("approver", request.Approver) ?? CheckItemIds(request.ItemIds) ?? ApiResults.CheckUserId("takeoverUserId", request.TakeoverUserId)) is { } invalid
+            ? invalid
+            : ApiResults.From(await approvals.ChangeSuccessorAsync(
+                id, [.. request.ItemIds!.Distinct()], request.TakeoverUserId!.Trim(), ApiKeyAuthenticationHandler.ActorOf(user, request.Approver!.Trim()), ct));
 
-    private static async Task<Results<Ok<DecisionReport>, ValidationProblem, ProblemHttpResult>> ApproveAsync(
-        long id, ApproveRequest request, ClaimsPrincipal user, DepartureStore store, SuccessionWakeUp wakeUp, ILogger<DepartureStore> logger, CancellationToken ct)
+    private static async Task<Results<Ok<Decision>, ValidationProblem, ProblemHttpResult>> ApproveAsync(
+        long id, ApproveRequest request, ClaimsPrincipal user, ApprovalCommands approvals, CancellationToken ct)
     {
         if (ApiResults.CheckUserId("approver", request.Approver) is { } invalid)
         {
             return invalid;
         }
 
-        var result = await store.ApproveAsync(id, request.Approver!, request.TransferNow, ApiKeyAuthenticationHandler.Actor(user), ct);
-        if (result.Value is { } decision)
-        {
-            LogDecided(logger, id, decision.State, request.Approver!, user.Identity!.Name!, decision.Items.Count);
-            await wakeUp.WakeAsync(id, ct);
-        }
-
-        return ApiResults.From(result);
+        var actor = ApiKeyAuthenticationHandler.ActorOf(user, request.Approver!.Trim());
+        return ApiResults.From(request.TransferNow ? await approvals.TransferNowAsync(id, actor, ct) : await approvals.ApproveAsync(id, actor, ct));
     }
 
-    private static async Task<Results<Ok<DecisionReport>, ValidationProblem, ProblemHttpResult>> RejectAsync(
-        long id, RejectRequest request, ClaimsPrincipal user, DepartureStore store, SuccessionWakeUp wakeUp, ILogger<DepartureStore> logger, CancellationToken ct)
+    private static async Task<Results<Ok<Decision>, ValidationProblem, ProblemHttpResult>> RejectAsync(
+        long id, RejectRequest request, ClaimsPrincipal user, ApprovalCommands approvals, CancellationToken ct)
     {
         if (ApiResults.CheckUserId("approver", request.Approver) is { } invalid)
         {
@@ -169,15 +166,7 @@ internal static partial class DeparturesApi
             return ApiResults.Invalid("reason", $"reason must be at most {MaxReasonLength} characters.");
         }
 
-        var result = await store.RejectAsync(id, request.Approver!, string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason, ApiKeyAuthenticationHandler.Actor(user), ct);
-        if (result.Value is { } decision)
-        {
-            LogDecided(logger, id, decision.State, request.Approver!, user.Identity!.Name!, decision.Items.Count);
-            // Nothing to transfer, but the engine may have people to tell.
-            await wakeUp.WakeAsync(id, ct);
-        }
-
-        return ApiResults.From(result);
+        return ApiResults.From(await approvals.RejectAsync(id, ApiKeyAuthenticationHandler.ActorOf(user, request.Approver!.Trim()), request.Reason, ct));
     }
 
     private static ValidationProblem? CheckItemIds(long[]? itemIds)
@@ -195,32 +184,13 @@ internal static partial class DeparturesApi
         return itemIds.Any(i => i <= 0) ? ApiResults.Invalid("itemIds", "item ids are positive numbers.") : null;
     }
 
-    private static async Task AfterItemChangeAsync(StoreResult<ItemChangeReport> result, string action, ClaimsPrincipal user, SuccessionWakeUp wakeUp, ILogger logger, CancellationToken ct)
+    private static DepartureDto ToDto(DepartureRow row, IReadOnlyList<ItemCountRow> counts)
     {
-        if (result.Value is not { } report)
-        {
-            return;
-        }
-
-        LogItemsChanged(logger, action, report.SuccessionId, report.Changed.Count, report.Skipped.Count, user.Identity!.Name!);
-        if (report.Changed.Count > 0)
-        {
-            await wakeUp.WakeAsync(report.SuccessionId, ct);
-        }
-    }
-
-    private static DepartureDto ToDto(SuccessionRow r, IReadOnlyList<ItemCountRow> counts)
-    {
+        var r = row.Succession;
         var mine = counts.Where(c => c.SuccessionId == r.Id).ToList();
         return new DepartureDto(
-            r.Id, r.HandoverUserid, r.HandoverName, r.Api, r.State, r.Trigger, r.Reason, r.Approvers, r.DecidedBy, r.DecidedAt, r.CreatedAt, r.UpdatedAt, r.CompletedAt,
+            r.Id, r.HandoverUserid, row.HandoverName, r.Api, r.State, r.Trigger, r.Reason, r.Approvers, r.DecidedBy, r.DecidedAt, r.CreatedAt, r.UpdatedAt, r.CompletedAt,
             ItemCounts.From(mine.Where(c => c.Kind == ItemKind.Customer)),
             ItemCounts.From(mine.Where(c => c.Kind == ItemKind.Group)));
     }
-
-    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Items {Action} in succession {SuccessionId}: {Changed} changed, {Skipped} skipped (api key {KeyName})")]
-    private static partial void LogItemsChanged(ILogger logger, string action, long successionId, int changed, int skipped, string keyName);
-
-    [LoggerMessage(EventId = 1011, Level = LogLevel.Information, Message = "Succession {SuccessionId} is now {State}, decided by {Approver} (api key {KeyName}); {Items} items moved")]
-    private static partial void LogDecided(ILogger logger, long successionId, string state, string approver, string keyName, int items);
 }

@@ -1,8 +1,5 @@
 using System.Security.Claims;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
-using WeComSuccession.Audit;
-using WeComSuccession.Directory;
 using WeComSuccession.Successions;
 
 namespace WeComSuccession.Api;
@@ -15,7 +12,7 @@ internal sealed record SweepResult(IReadOnlyList<string> Opened);
 
 /// <summary>
 /// What a person can start by hand: a member's departure (when WeCom's callback never came and the sweep has
-/// not run yet), and the reconciliation sweep itself. WeCom decides: the member is read with user/get first.
+/// not run yet), and the reconciliation sweep itself.
 /// </summary>
 internal static class TriggersApi
 {
@@ -23,49 +20,25 @@ internal static class TriggersApi
     {
         api.MapPost("/departures", StartAsync).WithTags("Departures").WithName("StartDeparture")
             .WithSummary("Starts (or finds) the departure of a member whom WeCom reports deleted, quit, or disabled (then Succession:OnDisabled applies).")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithDescription("404 when neither WeCom nor this service knows the userid (nothing is written); 409 when WeCom reports the member active.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/reconcile", SweepAsync).WithTags("Departures").WithName("Reconcile")
             .WithSummary("Runs the reconciliation sweep now: opens a departure for every departed member WeCom still lists with customers or groups.");
         return api;
     }
 
     private static async Task<Results<Ok<StartedDeparture>, ValidationProblem, ProblemHttpResult>> StartAsync(
-        StartDepartureRequest request, ClaimsPrincipal user, DirectorySync sync, MemberDirectory directory, SuccessionTriggers triggers,
-        AuditLog audit, SuccessionStore store, CancellationToken ct)
+        StartDepartureRequest request, ClaimsPrincipal user, OpenDeparture departures, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.UserId) || request.UserId.Length > 64)
+        if (ApiResults.CheckUserId("userId", request.UserId) is { } invalid)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userId"] = ["a WeCom userid is required"] });
+            return invalid;
         }
 
-        var userid = request.UserId.Trim();
-        var lookup = await sync.ReadAsync(userid, (await directory.GetAsync(userid, ct))?.CustomerContact ?? false, ct);
-        Succession? s = lookup switch
-        {
-            { Departed: true } or { Member.Status: Member.Quit } => await triggers.DepartedAsync(userid, "manual", ct),
-            { Member.Status: Member.Disabled } => await triggers.DisabledAsync(userid, ct),
-            _ => null,
-        };
-        if (s is null)
-        {
-            return TypedResults.Problem(
-                lookup.Member?.Status == Member.Disabled
-                    ? "The member is disabled and Succession:OnDisabled is Ignore."
-                    : "WeCom reports this member as active: an active member's customers are not inherited.",
-                statusCode: StatusCodes.Status409Conflict);
-        }
-
-        // The succession itself is audited by the system; this records who asked for it.
-        await using (var connection = await store.DataSource.OpenConnectionAsync(ct))
-        await using (var transaction = await connection.BeginTransactionAsync(ct))
-        {
-            await audit.AppendAsync(connection, transaction, [new AuditEntry(ApiKeyAuthenticationHandler.Actor(user), "succession.request", AuditEntity.Succession,
-                s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), null, new JsonObject { ["handover_userid"] = userid })], ct);
-            await transaction.CommitAsync(ct);
-        }
-
-        var current = await store.GetAsync(s.Id, ct) ?? s;
-        return TypedResults.Ok(new StartedDeparture(current.Id, current.HandoverUserid, current.State, current.Api));
+        var outcome = await departures.OpenAsync(request.UserId!.Trim(), ApiKeyAuthenticationHandler.ActorOf(user), ct);
+        return outcome.Value is { } s
+            ? TypedResults.Ok(new StartedDeparture(s.Id, s.HandoverUserid, s.State, s.Api))
+            : ApiResults.Problem(outcome);
     }
 
     private static async Task<Ok<SweepResult>> SweepAsync(Reconciler reconciler, CancellationToken ct) =>

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Quartz;
 using WeComSuccession.Infrastructure.Options;
 using WeComSuccession.WeCom.Callbacks;
 using WeComSuccession.WeCom.Events;
@@ -18,23 +17,6 @@ internal static partial class CallbackEndpoints
 {
     public const string Route = "/wecom/callback";
 
-    public static IHostApplicationBuilder AddCallbacks(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<WeComOptions>>().Value;
-            return new WeComCallbackCrypto(options.Callback.Token!, options.Callback.EncodingAESKey!, options.CorpId!, options.Callback.MaxBodyBytes);
-        });
-        builder.Services.AddSingleton<CallbackInbox>();
-        builder.Services.AddSingleton<InboxJobEnqueuer>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxJobEnqueuer>());
-        builder.Services.AddQuartz(quartz => quartz.ScheduleJob<InboxSweepJob>(trigger => trigger
-            .WithIdentity(nameof(InboxSweepJob))
-            .StartNow()
-            .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever())));
-        return builder;
-    }
-
     public static IEndpointRouteBuilder MapCallbacks(this IEndpointRouteBuilder app)
     {
         app.MapGet(Route, VerifyUrl).ExcludeFromDescription();
@@ -43,12 +25,12 @@ internal static partial class CallbackEndpoints
     }
 
     private static Results<ContentHttpResult, ProblemHttpResult> VerifyUrl(
-        string? msg_signature, string? timestamp, string? nonce, string? echostr, WeComCallbackCrypto crypto, ILogger<CallbackInbox> logger)
+        string? msg_signature, string? timestamp, string? nonce, string? echostr, WeComCallbackCrypto crypto, CallbackRejections rejections)
     {
         var result = crypto.VerifyUrl(msg_signature, timestamp, nonce, echostr);
         if (!result.IsSuccess)
         {
-            LogRejected(logger, "GET", result.Failure, result.Failure.OfficialCode());
+            rejections.Rejected("GET", result.Failure);
             return Reject(result.Failure);
         }
 
@@ -57,7 +39,8 @@ internal static partial class CallbackEndpoints
     }
 
     private static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync(
-        HttpRequest request, WeComCallbackCrypto crypto, CallbackInbox inbox, InboxJobEnqueuer enqueuer, IOptions<WeComOptions> options, ILogger<CallbackInbox> logger, CancellationToken ct)
+        HttpRequest request, WeComCallbackCrypto crypto, CallbackInbox inbox, InboxJobEnqueuer enqueuer, IOptions<WeComOptions> options,
+        CallbackRejections rejections, ILogger<CallbackInbox> logger, CancellationToken ct)
     {
         var query = request.Query;
         var body = await ReadBodyAsync(request.BodyReader, options.Value.Callback.MaxBodyBytes, ct);
@@ -66,15 +49,22 @@ internal static partial class CallbackEndpoints
             : crypto.DecryptMessage(query["msg_signature"], query["timestamp"], query["nonce"], body);
         if (!decrypted.IsSuccess)
         {
-            LogRejected(logger, "POST", decrypted.Failure, decrypted.Failure.OfficialCode());
+            rejections.Rejected("POST", decrypted.Failure);
             return Reject(decrypted.Failure);
         }
 
         var parsed = CallbackEventParser.Parse(decrypted.Plaintext);
         if (parsed.Event is not { } evt)
         {
-            LogUnreadable(logger, parsed.Error!);
+            rejections.Unreadable(parsed.Error!);
             return TypedResults.Problem("The callback was signed but its event could not be read.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        // The encrypted receive-id was checked by the crypto; the XML's ToUserName must name this corp too.
+        if (!string.Equals(evt.Header.CorpId, options.Value.CorpId, StringComparison.Ordinal))
+        {
+            rejections.Unreadable("ToUserName is not this corp");
+            return TypedResults.Problem("The callback is addressed to another corp (ToUserName).", statusCode: StatusCodes.Status400BadRequest);
         }
 
         var (id, isNew) = await inbox.AddAsync(evt, decrypted.Plaintext!, ct);
@@ -121,12 +111,6 @@ internal static partial class CallbackEndpoints
             CallbackFailure.BodyTooLarge => StatusCodes.Status413PayloadTooLarge,
             _ => StatusCodes.Status400BadRequest,
         });
-
-    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Callback {Method} rejected: {Failure} ({OfficialCode})")]
-    private static partial void LogRejected(ILogger logger, string method, CallbackFailure failure, int officialCode);
-
-    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Signed callback with an unreadable event: {Error}")]
-    private static partial void LogUnreadable(ILogger logger, string error);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Callback stored as inbox {InboxId}: {Event}/{ChangeType} (first delivery: {IsNew})")]
     private static partial void LogStored(ILogger logger, long inboxId, string @event, string? changeType, bool isNew);

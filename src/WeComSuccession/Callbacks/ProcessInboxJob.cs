@@ -4,12 +4,6 @@ using WeComSuccession.WeCom.Events;
 
 namespace WeComSuccession.Callbacks;
 
-/// <summary>Something that acts on stored callback events (triggers, results, directory).</summary>
-internal interface ICallbackEventHandler
-{
-    Task HandleAsync(CallbackEvent evt, long inboxId, CancellationToken ct);
-}
-
 /// <summary>
 /// Handles one inbox row: parses the stored event again and hands it to every handler, then marks the row
 /// processed. A failure leaves the row unprocessed, and the sweeper enqueues it again.

@@ -17,26 +17,14 @@ internal static class WeComApi
         builder.Services.AddSingleton(sp => new WeComAccessTokenCache(sp.GetRequiredService<ServiceClock>(), sp.GetRequiredService<ILogger<WeComAccessTokenCache>>()));
         builder.Services.AddSingleton(sp => new WeComApiGovernor(sp.GetRequiredService<ServiceClock>(), sp.GetRequiredService<ILogger<WeComApiGovernor>>()));
         builder.Services.AddHttpClient(nameof(WeComClient), http => http.Timeout = Timeout.InfiniteTimeSpan);
+        builder.Services.AddOptions<WeComClientOptions>().BindConfiguration(WeComOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WeComClientOptions>, WeComClientOptionsValidator>();
         builder.Services.AddSingleton(sp =>
         {
-            var o = sp.GetRequiredService<IOptions<WeComOptions>>().Value;
-            var options = new WeComClientOptions
-            {
-                CorpId = o.CorpId!,
-                Secret = o.Secret!,
-                ApiBaseUrl = o.ApiBaseUrl,
-                PermitsPerMinute = o.Limits.PermitsPerMinute,
-                BusyRetryCount = o.Limits.BusyRetryCount,
-                ThrottlePause = o.Limits.ThrottlePause,
-                ConcurrencyPause = o.Limits.ConcurrencyPause,
-                MaxPauseWait = o.Limits.MaxPauseWait,
-                RequestTimeout = o.Limits.RequestTimeout,
-            };
-
             // The client times out each attempt itself (RequestTimeout); the HttpClient must not cut it shorter.
             return new WeComClient(
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WeComClient)),
-                options,
+                sp.GetRequiredService<IOptions<WeComClientOptions>>().Value,
                 sp.GetRequiredService<ServiceClock>(),
                 sp.GetRequiredService<WeComAccessTokenCache>(),
                 sp.GetRequiredService<WeComApiGovernor>(),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using WeComSuccession.Infrastructure.Options;
 using WeComSuccession.Successions;
 using WeComSuccession.WeCom.Api;
@@ -10,42 +11,38 @@ using WeComSuccession.WeCom.Errors;
 namespace WeComSuccession.Notifications;
 
 /// <summary>
-/// App messages when a succession completes: each successor gets one digest (how many customers and groups,
+/// The notify step: app messages when a succession completes: each successor gets one digest (how many customers and groups,
 /// from whom); the admins get one digest of what did not go through. Each message is recorded before it is
 /// sent, keyed by (succession, recipient, kind), and sent with WeCom's duplicate check, so a rerun after a
 /// crash sends what is still owed and nothing twice.
 /// </summary>
 internal sealed partial class SuccessionNotifier(
-    SuccessionStore store, WeComClient wecom, ServiceClock clock, IOptions<WeComOptions> wecomOptions,
-    IOptions<SuccessionOptions> options, ILogger<SuccessionNotifier> logger)
+    NpgsqlDataSource db, SuccessionStore store, WeComClient wecom, ServiceClock clock, IOptions<WeComOptions> wecomOptions,
+    IOptions<SuccessionOptions> options, ILogger<SuccessionNotifier> logger) : ISuccessionStep
 {
-    public async Task NotifyCompletedAsync(Succession s, CancellationToken ct)
+    public int Order => StepOrder.Notify;
+
+    public bool AppliesTo(string state) => state == SuccessionState.Completed;
+
+    /// <summary>The notify step: owes and sends the digests of a completed succession (again harmlessly on a rerun).</summary>
+    public async Task RunAsync(Succession s, CancellationToken ct)
     {
-        await using (var connection = await store.DataSource.OpenConnectionAsync(ct))
+        await using (var connection = await db.OpenConnectionAsync(ct))
         {
-            var perSuccessor = await connection.QueryAsync<(string Takeover, int Customers, int Groups)>(new CommandDefinition(
-                """
-                SELECT takeover_userid, count(*) FILTER (WHERE kind = 'customer')::int, count(*) FILTER (WHERE kind = 'group')::int
-                FROM succession_items WHERE succession_id = @Id AND state = 'transferred' AND takeover_userid IS NOT NULL
-                GROUP BY takeover_userid ORDER BY takeover_userid
-                """, new { s.Id }, cancellationToken: ct));
-            foreach (var (takeover, customers, groups) in perSuccessor)
+            foreach (var (takeover, customers, groups) in await store.TransferredPerSuccessorAsync(s.Id, ct))
             {
                 await OweAsync(connection, s.Id, takeover, "successor_digest", "客户继承完成",
                     string.Create(CultureInfo.InvariantCulture, $"{s.HandoverUserid} 离职后，其 {customers} 位客户和 {groups} 个客户群已由您接替。"), ct);
             }
 
-            var problems = await connection.QuerySingleAsync<(int Failed, int Manual, int Refused)>(new CommandDefinition(
-                """
-                SELECT count(*) FILTER (WHERE state = 'failed')::int, count(*) FILTER (WHERE state = 'manual')::int, count(*) FILTER (WHERE state = 'refused')::int
-                FROM succession_items WHERE succession_id = @Id
-                """, new { s.Id }, cancellationToken: ct));
-            if (problems.Failed + problems.Manual + problems.Refused > 0)
+            var counts = await store.CountsAsync(s.Id, ct);
+            int failed = counts.GetValueOrDefault(ItemState.Failed), manual = counts.GetValueOrDefault(ItemState.Manual), refused = counts.GetValueOrDefault(ItemState.Refused);
+            if (failed + manual + refused > 0)
             {
                 foreach (var admin in options.Value.Admins)
                 {
                     await OweAsync(connection, s.Id, admin, "failure_digest", "客户继承需要处理",
-                        string.Create(CultureInfo.InvariantCulture, $"{s.HandoverUserid} 的继承已结束：{problems.Failed} 项失败，{problems.Manual} 项待人工处理，{problems.Refused} 位客户拒绝接替。"), ct);
+                        string.Create(CultureInfo.InvariantCulture, $"{s.HandoverUserid} 的继承已结束：{failed} 项失败，{manual} 项待人工处理，{refused} 位客户拒绝接替。"), ct);
                 }
             }
         }
@@ -53,7 +50,7 @@ internal sealed partial class SuccessionNotifier(
         await SendOwedAsync(s.Id, ct);
     }
 
-    private async Task OweAsync(Npgsql.NpgsqlConnection connection, long successionId, string recipient, string kind, string title, string description, CancellationToken ct) =>
+    private async Task OweAsync(NpgsqlConnection connection, long successionId, string recipient, string kind, string title, string description, CancellationToken ct) =>
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO notifications (succession_id, recipient, kind, title, description, created_at)
@@ -65,7 +62,7 @@ internal sealed partial class SuccessionNotifier(
     /// <summary>Sends every message of the succession that is recorded but not yet sent.</summary>
     public async Task SendOwedAsync(long successionId, CancellationToken ct)
     {
-        await using var connection = await store.DataSource.OpenConnectionAsync(ct);
+        await using var connection = await db.OpenConnectionAsync(ct);
         var owed = await connection.QueryAsync<(long Id, string Recipient, string Title, string Description)>(new CommandDefinition(
             "SELECT id, recipient, title, description FROM notifications WHERE succession_id = @successionId AND sent_at IS NULL ORDER BY id",
             new { successionId }, cancellationToken: ct));

@@ -1,5 +1,3 @@
-using Dapper;
-using Quartz;
 using WeComSuccession.WeCom.Api;
 using WeComSuccession.WeCom.Api.Models;
 
@@ -30,7 +28,8 @@ internal sealed partial class Reconciler(SuccessionStore store, SuccessionTrigge
 
         // groupchat/list does not name owners; ask only for chats no succession holds yet, or whose succession
         // still waits for the owner's deletion (a group-only owner is not in get_unassigned_list to release it).
-        foreach (var chatId in await UnknownChatsAsync(chats, ct))
+        var held = await store.HeldChatsAsync(chats, ct);
+        foreach (var chatId in chats.Where(c => !held.Contains(c)))
         {
             var chat = await wecom.ExecuteExternalContactGroupChatGetAsync(new() { ChatId = chatId }, ct);
             if (chat.GroupChat?.Owner is { Length: > 0 } owner)
@@ -40,7 +39,7 @@ internal sealed partial class Reconciler(SuccessionStore store, SuccessionTrigge
         }
 
         var known = await store.KnownHandoversAsync(departed, ct);
-        var waiting = await AwaitingDeletionAsync(departed, ct);
+        var waiting = await store.AwaitingDeletionAsync(departed, ct);
         var opened = departed.Where(h => !known.Contains(h) || waiting.Contains(h)).Order(StringComparer.Ordinal).ToList();
         foreach (var handover in opened)
         {
@@ -51,45 +50,6 @@ internal sealed partial class Reconciler(SuccessionStore store, SuccessionTrigge
         return opened;
     }
 
-    private async Task<IReadOnlyList<string>> UnknownChatsAsync(List<string> chats, CancellationToken ct)
-    {
-        await using var connection = await store.DataSource.OpenConnectionAsync(ct);
-        var known = (await connection.QueryAsync<string>(new CommandDefinition(
-            """
-            SELECT i.target_id FROM succession_items i JOIN successions s ON s.id = i.succession_id
-            WHERE i.kind = 'group' AND i.target_id = ANY(@chats) AND s.state <> 'awaiting_deletion'
-            """, new { chats = chats.ToArray() }, cancellationToken: ct))).ToHashSet();
-        return [.. chats.Where(c => !known.Contains(c))];
-    }
-
-    private async Task<HashSet<string>> AwaitingDeletionAsync(HashSet<string> handovers, CancellationToken ct)
-    {
-        await using var connection = await store.DataSource.OpenConnectionAsync(ct);
-        return [.. await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT handover_userid FROM successions WHERE state = 'awaiting_deletion' AND handover_userid = ANY(@ids)",
-            new { ids = handovers.ToArray() }, cancellationToken: ct))];
-    }
-
     [LoggerMessage(EventId = 430, Level = LogLevel.Information, Message = "Reconciliation sweep: {Departed} departed members in WeCom, {Opened} successions opened or released")]
     private static partial void LogSwept(ILogger logger, int departed, int opened);
-}
-
-[DisallowConcurrentExecution]
-internal sealed class ReconcileJob(Reconciler reconciler) : IJob
-{
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await reconciler.SweepAsync(cancellationToken);
-}
-
-/// <summary>Enqueues the step job of every succession whose due time has come (a retry, a takeover time, the next day).</summary>
-[DisallowConcurrentExecution]
-internal sealed class DueWorkJob(SuccessionStore store, Infrastructure.Jobs.JobQueue jobs) : IJob
-{
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
-    {
-        foreach (var id in await store.DueAsync(200, cancellationToken))
-        {
-            await jobs.EnqueueAsync<SuccessionStepJob>(SuccessionStepJob.KeyFor(id), cancellationToken);
-        }
-    }
 }

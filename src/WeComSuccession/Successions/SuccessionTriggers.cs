@@ -1,18 +1,19 @@
 using Microsoft.Extensions.Options;
 using WeComSuccession.Callbacks;
-using WeComSuccession.Directory;
+using WeComSuccession.Members;
 using WeComSuccession.Infrastructure.Options;
 using WeComSuccession.WeCom.Events;
 
 namespace WeComSuccession.Successions;
 
 /// <summary>
-/// Opens successions from what WeCom reports and keeps the directory current: <c>delete_user</c> → a resigned
-/// succession; <c>update_user</c> → user/get decides (disabled → <see cref="SuccessionOptions.OnDisabled"/>,
-/// quit or unreadable → departed), because the event may omit Status. Also used by the sweep and by people.
+/// Opens successions from what WeCom reports: <c>delete_user</c> → a resigned succession; <c>update_user</c> →
+/// what user/get said, as the member handler wrote it to the directory just before (disabled →
+/// <see cref="SuccessionOptions.OnDisabled"/>; quit or unreadable → departed), because the event may omit
+/// Status. Also used by the sweep and by people.
 /// </summary>
 internal sealed partial class SuccessionTriggers(
-    SuccessionStore store, MemberDirectory directory, DirectorySync sync, SuccessionWakeUp wake,
+    SuccessionStore store, MemberDirectory directory, SuccessionWakeUp wake,
     IOptions<SuccessionOptions> options, ILogger<SuccessionTriggers> logger) : ICallbackEventHandler
 {
     public async Task HandleAsync(CallbackEvent evt, long inboxId, CancellationToken ct)
@@ -22,35 +23,20 @@ internal sealed partial class SuccessionTriggers(
             case UserDeletedEvent deleted:
                 await DepartedAsync(deleted.UserId, "callback", ct);
                 break;
-            case UserCreatedEvent created:
-                var u = created.User;
-                await directory.UpsertAsync(new Member
-                {
-                    Userid = u.UserId, Name = u.Name, Status = (short)(u.Status ?? Member.Active), Departments = [.. u.Departments],
-                    LeaderOf = [.. u.Departments.Where((_, i) => i < u.IsLeaderInDept.Count && u.IsLeaderInDept[i])],
-                    MainDepartment = u.MainDepartment, DirectLeaders = [.. u.DirectLeaders],
-                }, ct);
-                break;
             case UserUpdatedEvent updated:
-                await UpdatedAsync(updated.User.NewUserId ?? updated.User.UserId, ct);
+                // The member handler has re-read the member with user/get and written what WeCom says.
+                var userid = updated.User.NewUserId ?? updated.User.UserId;
+                switch (await directory.GetAsync(userid, ct))
+                {
+                    case { DepartedAt: not null } member:
+                        await DepartedAsync(member.Userid, "callback", ct);
+                        break;
+                    case { Status: Member.Disabled } member:
+                        await DisabledAsync(member.Userid, ct);
+                        break;
+                }
+
                 break;
-        }
-    }
-
-    private async Task UpdatedAsync(string userid, CancellationToken ct)
-    {
-        var known = await directory.GetAsync(userid, ct);
-        var lookup = await sync.ReadAsync(userid, known?.CustomerContact ?? false, ct);
-        if (lookup.Departed || lookup.Member?.Status == Member.Quit)
-        {
-            await DepartedAsync(userid, "callback", ct);
-            return;
-        }
-
-        await directory.UpsertAsync(lookup.Member!, ct);
-        if (lookup.Member!.Status == Member.Disabled)
-        {
-            await DisabledAsync(userid, ct);
         }
     }
 

@@ -1,23 +1,39 @@
 using Quartz;
 using WeComSuccession.Callbacks;
 using WeComSuccession.Infrastructure.Options;
+using WeComSuccession.Successions.Approvals;
+using WeComSuccession.Successions.Planning;
+using WeComSuccession.Successions.Successors;
 
 namespace WeComSuccession.Successions;
 
 internal static class SuccessionsSetup
 {
+    /// <summary>Triggers, the plan (successors, approvals), the engine and its first steps, and the departure commands and queries.</summary>
     public static IHostApplicationBuilder AddSuccessions(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(SuccessionOptions.Section).Get<SuccessionOptions>() ?? new SuccessionOptions();
-        builder.Services.AddSingleton<SuccessionStore>();
-        builder.Services.AddSingleton<SuccessionWakeUp>();
-        builder.Services.AddSingleton<SuccessorChain.Builder>();
-        builder.Services.AddSingleton<Planner>();
-        builder.Services.AddSingleton<SuccessionEngine>();
-        builder.Services.AddSingleton<SuccessionTriggers>();
-        builder.Services.AddSingleton<ICallbackEventHandler>(sp => sp.GetRequiredService<SuccessionTriggers>());
-        builder.Services.AddSingleton<Reconciler>();
-        builder.Services.AddQuartz(quartz =>
+        var services = builder.Services;
+        services.AddSingleton<SuccessionStore>();
+        services.AddSingleton<DepartureQueries>();
+        services.AddSingleton<SuccessionWakeUp>();
+        services.AddSingleton<SuccessionTriggers>();
+        services.AddSingleton<ICallbackEventHandler>(sp => sp.GetRequiredService<SuccessionTriggers>());
+        services.AddSingleton<Reconciler>();
+        services.AddSingleton<OpenDeparture>();
+
+        services.AddSingleton<RegisteredSuccessors>();
+        services.AddSingleton<SuccessorChain.Builder>();
+        services.AddSingleton<Rerouter>();
+        services.AddSingleton<ApprovalPolicy>();
+        services.AddSingleton<ApprovalCommands>();
+
+        services.AddSingleton<SuccessionEngine>();
+        services.AddSingleton<ISuccessionStep, Planner>();
+        services.AddSingleton<ISuccessionStep, ReleaseStep>();
+        services.AddSingleton<ISuccessionStep, CompleteStep>();
+
+        services.AddQuartz(quartz =>
         {
             quartz.ScheduleJob<ReconcileJob>(trigger => trigger
                 .WithIdentity(nameof(ReconcileJob))

@@ -1,8 +1,8 @@
-using Dapper;
 using Microsoft.Extensions.Options;
 using WeComSuccession.Infrastructure.Options;
-using WeComSuccession.Results;
 using WeComSuccession.Successions;
+using WeComSuccession.Successions.Successors;
+using WeComSuccession.Transfers.Tracking;
 using WeComSuccession.WeCom.Api;
 using WeComSuccession.WeCom.Api.Models;
 using WeComSuccession.WeCom.Errors;
@@ -17,9 +17,13 @@ namespace WeComSuccession.Transfers;
 /// no idempotency key, so nothing is sent twice on a guess.
 /// </summary>
 internal sealed partial class TransferRunner(
-    SuccessionStore store, WeComClient wecom, Rerouter rerouter, GroupQuota quota, TransferResults results,
-    ServiceClock clock, IOptions<SuccessionOptions> options, ILogger<TransferRunner> logger)
+    SuccessionStore store, TransferBatches batches, WeComClient wecom, Rerouter rerouter, GroupQuota quota, TransferResults results,
+    ServiceClock clock, IOptions<SuccessionOptions> options, ILogger<TransferRunner> logger) : ISuccessionStep
 {
+    public int Order => StepOrder.Send;
+
+    public bool AppliesTo(string state) => state == SuccessionState.Transferring;
+
     public async Task RunAsync(Succession s, CancellationToken ct)
     {
         // Left submitting by a run that died (a crash, a kill) before it stored its call's answer.
@@ -40,7 +44,7 @@ internal sealed partial class TransferRunner(
     }
 
     /// <returns>False when sending should stop for this run.</returns>
-    private async Task<bool> SendAsync(Succession s, string kind, string takeover, Item[] chunk, CancellationToken ct)
+    private async Task<bool> SendAsync(Succession s, string kind, string takeover, SuccessionItem[] chunk, CancellationToken ct)
     {
         if (kind == ItemKind.Group)
         {
@@ -59,7 +63,7 @@ internal sealed partial class TransferRunner(
             }
         }
 
-        var (batchId, submitting) = await BeginBatchAsync(s, kind, takeover, chunk, ct);
+        var (batchId, submitting) = await batches.BeginAsync(s, kind, takeover, chunk, ct);
         if (submitting.Count == 0)
         {
             return true;
@@ -70,7 +74,7 @@ internal sealed partial class TransferRunner(
             var outcomes = kind == ItemKind.Customer
                 ? await TransferCustomersAsync(s, takeover, submitting, ct)
                 : await TransferGroupsAsync(s, takeover, submitting, ct);
-            await EndBatchAsync(batchId, "answered", null, ct);
+            await batches.EndAsync(batchId, "answered", null, ct);
             await ApplyAsync(s, submitting, outcomes, ct);
             return true;
         }
@@ -79,7 +83,7 @@ internal sealed partial class TransferRunner(
             // Refused before WeCom acted: the items may go again after the pause, and the call was no attempt
             // (attempts bound resends after unknown outcomes; throttles must not use them up).
             var retryAt = clock.GetUtcNow().UtcDateTime + e.RetryAfter;
-            await EndBatchAsync(batchId, "answered", e.ErrCode, ct);
+            await batches.EndAsync(batchId, "answered", e.ErrCode, ct);
             await store.UpdateAsync([.. submitting.Select(i => (i, i with { State = ItemState.Queued, BatchId = null, NotBefore = retryAt, Attempts = (short)(i.Attempts - 1) }))], ct);
             if (kind == ItemKind.Group)
             {
@@ -91,18 +95,18 @@ internal sealed partial class TransferRunner(
         catch (WeComOutcomeUnknownException e)
         {
             LogOutcomeUnknown(logger, s.Id, batchId, e.Reason);
-            await EndBatchAsync(batchId, "unknown", null, ct);
+            await batches.EndAsync(batchId, "unknown", null, ct);
             await RecoverAsync(s, submitting, runDied: false, ct);
             return true;
         }
         catch (WeComApiException e)
         {
-            await EndBatchAsync(batchId, "answered", e.ErrCode, ct);
+            await batches.EndAsync(batchId, "answered", e.ErrCode, ct);
             return await ApplyCallErrorAsync(s, submitting, e, ct);
         }
     }
 
-    private async Task<Dictionary<string, int>> TransferCustomersAsync(Succession s, string takeover, IReadOnlyList<Item> items, CancellationToken ct)
+    private async Task<Dictionary<string, int>> TransferCustomersAsync(Succession s, string takeover, IReadOnlyList<SuccessionItem> items, CancellationToken ct)
     {
         IReadOnlyList<ExternalContactTransferCustomerItem> results = s.Api == TransferApi.Resigned
             ? (await wecom.ExecuteExternalContactResignedTransferCustomerAsync(
@@ -112,7 +116,7 @@ internal sealed partial class TransferRunner(
         return results.GroupBy(r => r.ExternalUserId).ToDictionary(g => g.Key, g => g.First().ErrCode);
     }
 
-    private async Task<Dictionary<string, int>> TransferGroupsAsync(Succession s, string takeover, IReadOnlyList<Item> items, CancellationToken ct)
+    private async Task<Dictionary<string, int>> TransferGroupsAsync(Succession s, string takeover, IReadOnlyList<SuccessionItem> items, CancellationToken ct)
     {
         IReadOnlyList<ExternalContactGroupChatTransferFailedItem> failed = s.Api == TransferApi.Resigned
             ? (await wecom.ExecuteExternalContactGroupChatTransferAsync(new() { ChatIdList = [.. items.Select(i => i.TargetId)], NewOwner = takeover }, ct)).FailedChatList
@@ -128,49 +132,28 @@ internal sealed partial class TransferRunner(
         return codes;
     }
 
-    /// <summary>Per-item errcodes → next states, through the one errcode table.</summary>
-    private async Task ApplyAsync(Succession s, IReadOnlyList<Item> items, Dictionary<string, int> codes, CancellationToken ct)
+    /// <summary>Per-item errcodes → next states (<see cref="TransferOutcomes"/>).</summary>
+    private async Task ApplyAsync(Succession s, IReadOnlyList<SuccessionItem> items, Dictionary<string, int> codes, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var firstCheck = now + options.Value.Transfer.FirstResultCheck;
-        var changes = new List<(Item, Item)>();
-        var reroutes = new List<(Item, string, int?)>();
-        var notResigned = new List<Item>();
+        var transfer = options.Value.Transfer;
+        var changes = new List<(SuccessionItem, SuccessionItem)>();
+        var reroutes = new List<(SuccessionItem, string, int?)>();
+        var notResigned = new List<SuccessionItem>();
         foreach (var item in items)
         {
-            if (!codes.TryGetValue(item.TargetId, out var code))
+            int? code = codes.TryGetValue(item.TargetId, out var c) ? c : null;
+            var outcome = TransferOutcomes.Of(item.Kind, s.Api, code, transfer.ConfirmGroupOwner);
+            switch (outcome)
             {
-                // WeCom answered without this customer: it cannot have started; ask the result before resending.
-                changes.Add((item, item with { State = ItemState.Waiting, NextCheckAt = firstCheck, Reason = "not in WeCom's answer" }));
-                continue;
-            }
-
-            switch (WeComErrorCodes.Classify(code))
-            {
-                case WeComErrorClass.Success when item.Kind == ItemKind.Group && options.Value.Transfer.ConfirmGroupOwner:
-                    // Confirmed when groupchat/list shows the new owner; failed if it never does.
-                    changes.Add((item, item with { State = ItemState.Waiting, NextCheckAt = firstCheck, TakeoverTime = now + options.Value.Transfer.GroupConfirmDeadline, Reason = null }));
+                case TransferOutcome.ReRoute:
+                    reroutes.Add((item, WeComErrorCodes.Describe(code!.Value), code));
                     break;
-                case WeComErrorClass.Success when item.Kind == ItemKind.Group:
-                case WeComErrorClass.AlreadyDone:
-                    changes.Add((item, item with { State = ItemState.Transferred, Errcode = code == 0 ? null : code, Reason = null }));
-                    break;
-                case WeComErrorClass.InFlight when item.Kind == ItemKind.Group:
-                    changes.Add((item, item with { State = ItemState.Waiting, NextCheckAt = firstCheck, TakeoverTime = now + options.Value.Transfer.GroupConfirmDeadline, Errcode = code }));
-                    break;
-                case WeComErrorClass.Success:
-                case WeComErrorClass.InFlight:
-                    // 0 means the 24 h takeover started; in flight means one is already under way. Either way: ask later.
-                    changes.Add((item, item with { State = ItemState.Waiting, NextCheckAt = firstCheck, Errcode = code == 0 ? null : code, Reason = null }));
-                    break;
-                case WeComErrorClass.ReRoute:
-                    reroutes.Add((item, WeComErrorCodes.Describe(code), code));
-                    break;
-                case WeComErrorClass.WrongApi when s.Api == TransferApi.Resigned && code is 40097 or 90500:
+                case TransferOutcome.AwaitDeletion:
                     notResigned.Add(item);
                     break;
                 default:
-                    changes.Add((item, item with { State = ItemState.Failed, Errcode = code, Reason = WeComErrorCodes.Describe(code) }));
+                    changes.Add((item, TransferOutcomes.Next(item, outcome, code, now + transfer.FirstResultCheck, now + transfer.GroupConfirmDeadline)!));
                     break;
             }
         }
@@ -184,7 +167,7 @@ internal sealed partial class TransferRunner(
     }
 
     /// <summary>A call-level error applies to every item of the call.</summary>
-    private async Task<bool> ApplyCallErrorAsync(Succession s, IReadOnlyList<Item> items, WeComApiException e, CancellationToken ct)
+    private async Task<bool> ApplyCallErrorAsync(Succession s, IReadOnlyList<SuccessionItem> items, WeComApiException e, CancellationToken ct)
     {
         switch (e.Class)
         {
@@ -207,7 +190,7 @@ internal sealed partial class TransferRunner(
     }
 
     /// <summary>WeCom says the member has not left yet (40097 / 90500): hold the items until the deletion arrives.</summary>
-    private async Task WaitForDeletionAsync(Succession s, IReadOnlyList<Item> items, CancellationToken ct)
+    private async Task WaitForDeletionAsync(Succession s, IReadOnlyList<SuccessionItem> items, CancellationToken ct)
     {
         await store.UpdateAsync([.. items.Select(i => (i, i with { State = ItemState.Queued, BatchId = null, NotBefore = null }))], ct);
         await store.TransitionAsync(s.Id, [SuccessionState.Transferring], SuccessionState.AwaitingDeletion, "WeCom says the member has not resigned yet (40097)", ct);
@@ -219,7 +202,7 @@ internal sealed partial class TransferRunner(
     /// the items were left by a run that died (not by a call that timed out in this one), so their call may never
     /// have left, and a customer WeCom has no record of goes back without using up one of its bounded resends.
     /// </summary>
-    private async Task RecoverAsync(Succession s, IReadOnlyList<Item> submitting, bool runDied, CancellationToken ct)
+    private async Task RecoverAsync(Succession s, IReadOnlyList<SuccessionItem> submitting, bool runDied, CancellationToken ct)
     {
         if (submitting.Count == 0)
         {
@@ -229,30 +212,6 @@ internal sealed partial class TransferRunner(
         LogRecovering(logger, s.Id, submitting.Count);
         await results.ApplyTransferResultsAsync(s, [.. submitting.Where(i => i.Kind == ItemKind.Customer)], ct, uncounted: runDied);
         await results.ConfirmGroupsAsync(s, [.. submitting.Where(i => i.Kind == ItemKind.Group)], ct);
-    }
-
-    private async Task<(long BatchId, IReadOnlyList<Item> Submitting)> BeginBatchAsync(Succession s, string kind, string takeover, Item[] chunk, CancellationToken ct)
-    {
-        await using var connection = await store.DataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var batchId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            """
-            INSERT INTO transfer_batches (succession_id, kind, api, handover_userid, takeover_userid, size, state, created_at)
-            VALUES (@Id, @kind, @Api, @HandoverUserid, @takeover, @size, 'sending', @now) RETURNING id
-            """,
-            new { s.Id, kind, s.Api, s.HandoverUserid, takeover, size = chunk.Length, now = clock.GetUtcNow() }, transaction, cancellationToken: ct));
-        var submitting = await store.UpdateAsync(connection, transaction,
-            [.. chunk.Select(i => (i, i with { State = ItemState.Submitting, BatchId = batchId, Attempts = (short)(i.Attempts + 1), NotBefore = null }))], ct);
-        await transaction.CommitAsync(ct);
-        return (batchId, submitting);
-    }
-
-    private async Task EndBatchAsync(long batchId, string state, int? errcode, CancellationToken ct)
-    {
-        await using var connection = await store.DataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE transfer_batches SET state = @state, errcode = @errcode, answered_at = @now WHERE id = @batchId",
-            new { batchId, state, errcode, now = clock.GetUtcNow() }, cancellationToken: ct));
     }
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Succession {SuccessionId}: {Count} groups carried to {NotBefore:o} (daily limit)")]

@@ -1,20 +1,23 @@
 using WeComSuccession.Callbacks;
-using WeComSuccession.Notifications;
-using WeComSuccession.Results;
+using WeComSuccession.Successions;
+using WeComSuccession.Transfers.Tracking;
 
 namespace WeComSuccession.Transfers;
 
 internal static class TransfersSetup
 {
-    /// <summary>Transfers, their results and the messages that close a succession.</summary>
+    /// <summary>The send and track steps, the group quota, transfer callbacks, and the item commands.</summary>
     public static IHostApplicationBuilder AddTransfers(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<GroupQuota>();
-        builder.Services.AddSingleton<Rerouter>();
-        builder.Services.AddSingleton<TransferRunner>();
-        builder.Services.AddSingleton<TransferResults>();
-        builder.Services.AddSingleton<ICallbackEventHandler, TransferEventsHandler>();
-        builder.Services.AddSingleton<SuccessionNotifier>();
+        var services = builder.Services;
+        services.AddSingleton<GroupQuota>();
+        services.AddSingleton<TransferBatches>();
+        services.AddSingleton<TransferRunner>();
+        services.AddSingleton<TransferResults>();
+        services.AddSingleton<ISuccessionStep>(sp => sp.GetRequiredService<TransferRunner>());
+        services.AddSingleton<ISuccessionStep>(sp => sp.GetRequiredService<TransferResults>());
+        services.AddSingleton<ICallbackEventHandler, TransferEventsHandler>();
+        services.AddSingleton<ItemCommands>();
         return builder;
     }
 }

@@ -37,6 +37,10 @@ public abstract class ApiTestHost : IAsyncLifetime
         });
         Client = Factory.CreateClient();
         Client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+
+        // The approvers that InsertSuccessionAsync lists by default.
+        await InsertMemberAsync("leader1");
+        await InsertMemberAsync("leader2");
     }
 
     public async ValueTask DisposeAsync()
@@ -72,13 +76,13 @@ public abstract class ApiTestHost : IAsyncLifetime
         "INSERT INTO members (userid, name, status, customer_contact, updated_at) VALUES (@userId, @userId, @status, @customerContact, now())",
         new { userId, status, customerContact });
 
-    protected Task<long> InsertSuccessionAsync(string handover, string state, string api = "resigned", DateTime? createdAt = null) => ScalarAsync<long>(
+    protected Task<long> InsertSuccessionAsync(string handover, string state, string api = "resigned", DateTime? createdAt = null, string[]? approvers = null) => ScalarAsync<long>(
         """
-        INSERT INTO successions (handover_userid, api, state, trigger, created_at, updated_at, completed_at)
-        VALUES (@handover, @api, @state, 'callback', @createdAt, @createdAt, CASE WHEN @state = 'completed' THEN @createdAt END)
+        INSERT INTO successions (handover_userid, api, state, trigger, approvers, created_at, updated_at, completed_at)
+        VALUES (@handover, @api, @state, 'callback', @approvers, @createdAt, @createdAt, CASE WHEN @state = 'completed' THEN @createdAt END)
         RETURNING id
         """,
-        new { handover, api, state, createdAt = createdAt ?? new DateTime(2025, 11, 20, 8, 0, 0, DateTimeKind.Utc) });
+        new { handover, api, state, approvers = approvers ?? ["leader1", "leader2"], createdAt = createdAt ?? new DateTime(2025, 11, 20, 8, 0, 0, DateTimeKind.Utc) });
 
     protected Task<long> InsertItemAsync(
         long successionId, string state, string kind = "customer", string? takeover = "successor", string? rule = "registered", string? reason = null, int? errcode = null) =>
@@ -102,10 +106,11 @@ public abstract class ApiTestHost : IAsyncLifetime
 
     protected Task<List<(string Actor, string Action, string? Before, string? After)>> AuditOfAsync(string entityType, string entityId) =>
         QueryAsync<(string, string, string?, string?)>(
-            "SELECT actor, action, before::text, after::text FROM audit_log WHERE entity_type = @entityType AND entity_id = @entityId AND actor LIKE 'api-key:%' ORDER BY id",
+            "SELECT actor, action, before::text, after::text FROM audit_log WHERE entity_type = @entityType AND entity_id = @entityId AND actor <> 'system' ORDER BY id",
             new { entityType, entityId });
 
-    protected Task<long> AuditCountAsync() => ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE actor LIKE 'api-key:%'");
+    /// <summary>Audit entries by people and machines (not the system).</summary>
+    protected Task<long> AuditCountAsync() => ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE actor <> 'system'");
 
     protected async Task AssertChainValidAsync()
     {

@@ -8,8 +8,10 @@ public sealed class AuditApiTests : ApiTestHost
     [Fact]
     public async Task List_ByEntity_ReturnsItsEntriesOldestFirstPageByPage()
     {
+        await InsertMemberAsync("zhangsan");
         await InsertMemberAsync("lisi");
         await InsertMemberAsync("wangwu");
+        await InsertMemberAsync("amy");
         foreach (var successor in new[] { "lisi", "wangwu", "lisi" })
         {
             await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = successor }, Ct);
@@ -42,6 +44,7 @@ public sealed class AuditApiTests : ApiTestHost
     [Fact]
     public async Task Verify_TamperedRow_ReportsItsIdAndWhy()
     {
+        await InsertMemberAsync("zhangsan");
         await InsertMemberAsync("lisi");
         await InsertMemberAsync("wangwu");
         await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "lisi" }, Ct);
@@ -58,6 +61,7 @@ public sealed class AuditApiTests : ApiTestHost
     [Fact]
     public async Task Verify_IntactChain_ReturnsValidRowsAndHeadOnly()
     {
+        await InsertMemberAsync("zhangsan");
         await InsertMemberAsync("lisi");
         await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "lisi" }, Ct);
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using WeComSuccession.Api;
+using WeComSuccession.Successions;
+using WeComSuccession.Successions.Approvals;
 
 namespace WeComSuccession.Tests.Api;
 
@@ -17,12 +18,15 @@ public sealed class DecisionsApiTests : ApiTestHost
         var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/approve", new { approver = "leader1" }, Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var decision = (await response.Content.ReadFromJsonAsync<DecisionReport>(Ct))!;
+        var decision = (await response.Content.ReadFromJsonAsync<Decision>(Ct))!;
         Assert.Equal(("transferring", "resigned", "leader1"), (decision.State, decision.Api, decision.DecidedBy));
         Assert.Equal(planned, decision.Items);
         var row = (await QueryAsync<(string State, string DecidedBy, DateTime? DecidedAt, bool Woken)>(
             "SELECT state, decided_by, decided_at, next_run_at IS NOT NULL FROM successions WHERE id = @id", new { id })).Single();
-        Assert.Equal(("transferring", "leader1", true), (row.State, row.DecidedBy, row.Woken));
+        // Woken: still due, or the engine has run already and parked the plan (the member was never deleted, so
+        // resigned transfers wait for that).
+        Assert.Equal("leader1", row.DecidedBy);
+        Assert.True(row is { State: "transferring", Woken: true } or { State: "awaiting_deletion" }, $"{row.State}, woken {row.Woken}");
         Assert.Equal(decision.DecidedAt, row.DecidedAt);
         foreach (var item in planned)
         {
@@ -31,10 +35,12 @@ public sealed class DecisionsApiTests : ApiTestHost
         }
 
         Assert.Equal("manual", (await ItemAsync(manual)).State);
+        // The deciding member is the actor; the API key that carried the decision is recorded beside them.
         var entry = Assert.Single(await AuditOfAsync("succession", id));
-        Assert.Equal("api-key:tests", entry.Actor);
+        Assert.Equal("leader1", entry.Actor);
         Assert.Equal("awaiting_approval", JsonNode.Parse(entry.Before!)!["state"]!.GetValue<string>());
         Assert.Equal("leader1", JsonNode.Parse(entry.After!)!["decided_by"]!.GetValue<string>());
+        Assert.Equal("api-key:tests", JsonNode.Parse(entry.After!)!["via"]!.GetValue<string>());
         Assert.Equal(4, await AuditCountAsync());
         await AssertChainValidAsync();
     }
@@ -150,5 +156,87 @@ public sealed class DecisionsApiTests : ApiTestHost
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal("transferring", await SuccessionStateAsync(id));
+    }
+
+    [Theory]
+    [InlineData("approve")]
+    [InlineData("reject")]
+    public async Task Decide_ByMemberNotOnTheApproverList_Returns403AndChangesNothing(string decision)
+    {
+        await InsertMemberAsync("outsider");
+        var id = await InsertSuccessionAsync("zhangsan", "awaiting_approval");
+        var item = await InsertItemAsync(id, "planned");
+
+        var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/{decision}", new { approver = "outsider" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("not an approver", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal("awaiting_approval", await SuccessionStateAsync(id));
+        Assert.Equal("planned", (await ItemAsync(item)).State);
+        Assert.Null(await ScalarAsync<string?>("SELECT decided_by FROM successions WHERE id = @id", new { id }));
+        Assert.Equal(0, await AuditCountAsync());
+    }
+
+    [Fact]
+    public async Task Approve_ByListedApproverWhoHasLeft_Returns403()
+    {
+        await ExecuteAsync("UPDATE members SET status = 5, departed_at = now() WHERE userid = 'leader1'");
+        var id = await InsertSuccessionAsync("zhangsan", "awaiting_approval");
+
+        var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/approve", new { approver = "leader1" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("awaiting_approval", await SuccessionStateAsync(id));
+    }
+
+    [Fact]
+    public async Task Reject_ByListedApproverSpelledInOtherCase_IsDoneAndAuditedWithThatMember()
+    {
+        var id = await InsertSuccessionAsync("zhangsan", "awaiting_approval");
+        var item = await InsertItemAsync(id, "planned");
+
+        var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/reject", new { approver = "Leader2", reason = "keep them" }, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("leader2", (await response.Content.ReadFromJsonAsync<Decision>(Ct))!.DecidedBy);
+        var entries = (await AuditOfAsync("succession", id)).Concat(await AuditOfAsync("succession_item", item)).ToList();
+        Assert.Equal(2, entries.Count);
+        Assert.All(entries, e => Assert.Equal(("leader2", "succession.reject"), (e.Actor, e.Action)));
+        Assert.All(entries, e => Assert.Equal("api-key:tests", JsonNode.Parse(e.After!)!["via"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task ChangeSuccessor_ByApprover_GivesPlannedAndManualItemsToTheMemberAndKeepsThemPlanned()
+    {
+        await InsertMemberAsync("wangwu");
+        var id = await InsertSuccessionAsync("zhangsan", "awaiting_approval");
+        var planned = await InsertItemAsync(id, "planned");
+        var manual = await InsertItemAsync(id, "manual", takeover: null, rule: null, reason: "no eligible successor");
+
+        var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/items/change-successor",
+            new { approver = "leader1", itemIds = new[] { planned, manual }, takeoverUserId = "wangwu" }, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([planned, manual], (await response.Content.ReadFromJsonAsync<ItemChangeReport>(Ct))!.Changed.Order());
+        Assert.Equal(("planned", "wangwu", "manual", null, null), await ItemAsync(planned));
+        Assert.Equal(("planned", "wangwu", "manual", null, null), await ItemAsync(manual));
+        Assert.Equal(("leader1", "item.change_successor"), (await AuditOfAsync("succession_item", planned)).Select(e => (e.Actor, e.Action)).Single());
+        Assert.Equal("awaiting_approval", await SuccessionStateAsync(id));
+    }
+
+    [Fact]
+    public async Task ChangeSuccessor_ByMemberNotOnTheList_Returns403AndChangesNothing()
+    {
+        await InsertMemberAsync("wangwu");
+        var id = await InsertSuccessionAsync("zhangsan", "awaiting_approval");
+        var planned = await InsertItemAsync(id, "planned");
+
+        var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/items/change-successor",
+            new { approver = "wangwu", itemIds = new[] { planned }, takeoverUserId = "wangwu" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(("planned", "successor", "registered", null, null), await ItemAsync(planned));
+        Assert.Equal(0, await AuditCountAsync());
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using WeComSuccession.Api;
+using WeComSuccession.Successions;
 
 using WeComSuccession.Tests.TestSupport;
 
@@ -143,9 +143,9 @@ public sealed class ItemCommandsApiTests : ApiTestHost
 
     [Theory]
     [InlineData("nobody", "is not a known member")]
-    [InlineData("disabled", "not an active member")]
+    [InlineData("disabled", "is not active (status 2)")]
     [InlineData("no-permission", "customer-contact")]
-    [InlineData("zhangsan", "departed member")]
+    [InlineData("zhangsan", "cannot be the departing member")]
     public async Task Reassign_IneligibleSuccessor_Returns400NamingTakeoverAndChangesNothing(string takeover, string why)
     {
         await InsertMemberAsync("disabled", status: 2);

@@ -10,6 +10,7 @@ public sealed class SuccessorsApiTests : ApiTestHost
     [Fact]
     public async Task Put_NewSuccessor_Returns201AndIsAudited()
     {
+        await InsertMemberAsync("zhangsan");
         await InsertMemberAsync("lisi");
 
         var response = await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "lisi" }, Ct);
@@ -26,6 +27,7 @@ public sealed class SuccessorsApiTests : ApiTestHost
     [Fact]
     public async Task Put_OtherSuccessor_Returns200AndAuditsBeforeAndAfter()
     {
+        await InsertMemberAsync("zhangsan");
         await InsertMemberAsync("lisi");
         await InsertMemberAsync("wangwu");
         await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "lisi" }, Ct);
@@ -44,6 +46,7 @@ public sealed class SuccessorsApiTests : ApiTestHost
     [Fact]
     public async Task Put_SameSuccessorAgain_Returns200AndAddsNoAuditEntry()
     {
+        await InsertMemberAsync("zhangsan");
         await InsertMemberAsync("lisi");
         await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "lisi" }, Ct);
 
@@ -73,6 +76,7 @@ public sealed class SuccessorsApiTests : ApiTestHost
     [Fact]
     public async Task Delete_Registered_Returns204AndIsAudited()
     {
+        await InsertMemberAsync("zhangsan");
         await InsertMemberAsync("lisi");
         await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "lisi" }, Ct);
 
@@ -98,13 +102,54 @@ public sealed class SuccessorsApiTests : ApiTestHost
     [Fact]
     public async Task List_Registered_ReturnsAllByDepartingMember()
     {
+        await InsertMemberAsync("zhangsan");
         await InsertMemberAsync("lisi");
         await InsertMemberAsync("wangwu");
+        await InsertMemberAsync("amy");
         await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "lisi" }, Ct);
         await Client.PutAsJsonAsync("/api/v1/successors/amy", new { successorUserId = "wangwu" }, Ct);
 
         var all = await Client.GetFromJsonAsync<SuccessorDto[]>("/api/v1/successors", Ct);
 
         Assert.Equal([("amy", "wangwu"), ("zhangsan", "lisi")], all!.Select(s => (s.HandoverUserId, s.SuccessorUserId)));
+    }
+
+    [Fact]
+    public async Task Put_DepartingMemberNobodyKnows_Returns400NamingHandoverAndWritesNothing()
+    {
+        await InsertMemberAsync("lisi");
+
+        var response = await Client.PutAsJsonAsync("/api/v1/successors/ghost", new { successorUserId = "lisi" }, Ct);
+
+        await DeparturesApiTests.AssertValidationProblemAsync(response, "handoverUserId");
+        Assert.Equal(0, await ScalarAsync<long>("SELECT count(*) FROM registered_successors"));
+        Assert.Equal(0, await AuditCountAsync());
+    }
+
+    [Fact]
+    public async Task Put_SuccessorWhoHasLeft_Returns400NamingSuccessorAndWritesNothing()
+    {
+        await InsertMemberAsync("zhangsan");
+        await InsertMemberAsync("gone");
+        await ExecuteAsync("UPDATE members SET departed_at = now() WHERE userid = 'gone'");
+
+        var response = await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "gone" }, Ct);
+
+        await DeparturesApiTests.AssertValidationProblemAsync(response, "successorUserId");
+        Assert.Contains("has left", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(0, await ScalarAsync<long>("SELECT count(*) FROM registered_successors"));
+    }
+
+    [Fact]
+    public async Task Put_IdsInOtherCase_StoresThemAsTheDirectorySpellsThem()
+    {
+        await InsertMemberAsync("zhangsan");
+        await InsertMemberAsync("lisi");
+
+        var response = await Client.PutAsJsonAsync("/api/v1/successors/ZhangSan", new { successorUserId = "LISI" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var stored = await Client.GetFromJsonAsync<SuccessorDto>("/api/v1/successors/zhangsan", Ct);
+        Assert.Equal(("zhangsan", "lisi"), (stored!.HandoverUserId, stored.SuccessorUserId));
     }
 }

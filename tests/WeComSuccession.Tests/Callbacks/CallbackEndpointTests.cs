@@ -60,7 +60,46 @@ public sealed class CallbackEndpointTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var row = Assert.Single(await InboxAsync());
-        Assert.Equal("ww1436e0e65a779aee|change_contact|delete_user|1763700000|zhangsan", row.DedupeKey);
+        Assert.Matches("^ww1436e0e65a779aee\\|change_contact\\|delete_user\\|1763700000\\|zhangsan\\|[0-9a-f]{32}$", row.DedupeKey);
+    }
+
+    [Fact]
+    public async Task Post_EventAddressedToAnotherCorp_Returns400AndStoresNothing()
+    {
+        // Encrypted for this corp's receive-id, but the XML's ToUserName names another corp.
+        var response = await _sender.PostAsync(CallbackSender.DeleteUserXml("zhangsan", 1763700000, corpId: "wwforeign000000000"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(await InboxAsync());
+    }
+
+    [Theory]
+    [InlineData("yesterday")]
+    [InlineData("")]
+    public async Task Post_CreateTimeNotANumber_Returns400AndStoresNothing(string createTime)
+    {
+        var xml = CallbackSender.DeleteUserXml("zhangsan", 1763700000).Replace("<CreateTime>1763700000</CreateTime>", $"<CreateTime>{createTime}</CreateTime>", StringComparison.Ordinal);
+
+        var response = await _sender.PostAsync(xml, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(await InboxAsync());
+    }
+
+    [Fact]
+    public async Task Post_TwoDifferentEventsOfOneMemberInOneSecond_BothKeptWhileRetriesCollapse()
+    {
+        static string Updated(string name) =>
+            $"<xml><ToUserName><![CDATA[ww1436e0e65a779aee]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>1763700000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event><ChangeType>update_user</ChangeType><UserID><![CDATA[zhangsan]]></UserID><Name><![CDATA[{name}]]></Name></xml>";
+
+        foreach (var xml in new[] { Updated("张三"), Updated("张三丰"), Updated("张三"), Updated("张三丰") })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await _sender.PostAsync(xml, Ct)).StatusCode);
+        }
+
+        var rows = await InboxAsync();
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.Equal(2, r.Deliveries));
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 using WeComSuccession.Callbacks;
-using WeComSuccession.Directory;
+using WeComSuccession.Members;
 using WeComSuccession.Simulator;
 using WeComSuccession.Simulator.Engine;
 using WeComSuccession.Tests.TestSupport;

@@ -33,7 +33,7 @@ public sealed class FaultToleranceTests
                 sim.Faults.ServerErrorRate = 0.03;
                 sim.Faults.LatencyMs = 10;
             },
-            new Dictionary<string, string?> { ["WeCom:Limits:ThrottlePause"] = "00:00:01" });
+            new Dictionary<string, string?> { ["WeCom:ThrottlePause"] = "00:00:01" });
 
         // On top of the random faults, each kind for sure on the transfer paths: a 45009 burst (the first call and
         // its retry after the pause both refused), then an HTTP 502 and a -1 (neither executed, both leaving the
@@ -98,7 +98,7 @@ public sealed class FaultToleranceTests
         // the outcome open; the throttled calls were refused before WeCom acted and are no "attempt" at the transfer.
         await using var h = await SuccessionHarness.StartAsync(
             Corps.Build([Corps.Member("boss", isDeptLeader: true), Corps.Member("sales1", leader: "boss")], Corps.Customers("sales1", 50)),
-            settings: new Dictionary<string, string?> { ["WeCom:Limits:ThrottlePause"] = "00:00:01" });
+            settings: new Dictionary<string, string?> { ["WeCom:ThrottlePause"] = "00:00:01" });
         h.Sim.ScriptFault(new ScriptedFault(ResignedCustomers, Count: 4, ErrCode: 45009));
         h.Sim.ScriptFault(new ScriptedFault(ResignedCustomers, ErrCode: -1));
 

@@ -56,6 +56,36 @@ public sealed class ManualTriggerTests
     }
 
     [Fact]
+    public async Task StartDeparture_UserIdNobodyKnows_Returns404AndWritesNothing()
+    {
+        await using var h = await StartAsync();
+        var members = await h.ScalarAsync<long>("SELECT count(*) FROM members");
+
+        var response = await Client(h).PostAsJsonAsync("/api/v1/departures", new { userId = "ghost" }, Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(members, await h.ScalarAsync<long>("SELECT count(*) FROM members"));
+        Assert.Equal(0, await h.ScalarAsync<long>("SELECT count(*) FROM members WHERE lower(userid) = 'ghost'"));
+        Assert.Equal(0, await h.ScalarAsync<long>("SELECT count(*) FROM successions"));
+        Assert.Equal(0, await h.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE actor = 'api-key:ops'"));
+    }
+
+    [Fact]
+    public async Task StartDeparture_UserIdInOtherCase_StartsThatMembersDepartureAsWeComSpellsIt()
+    {
+        await using var h = await StartAsync();
+        h.Sim.DeleteMember("sales1", silent: true);
+
+        var response = await Client(h).PostAsJsonAsync("/api/v1/departures", new { userId = "SALES1" }, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("sales1", (await response.Content.ReadFromJsonAsync<StartedBody>(Ct))!.HandoverUserId);
+        Assert.Equal(0, await h.ScalarAsync<long>("SELECT count(*) FROM successions WHERE handover_userid <> 'sales1'"));
+        Assert.Equal(1, await h.ScalarAsync<long>("SELECT count(*) FROM members WHERE lower(userid) = 'sales1'"));
+    }
+
+    [Fact]
     public async Task Reconcile_MemberDeletedWithoutCallback_OpenedBySweep()
     {
         await using var h = await StartAsync();
@@ -68,4 +98,6 @@ public sealed class ManualTriggerTests
     }
 
     private sealed record SweepBody(string[] Opened);
+
+    private sealed record StartedBody(long Id, string HandoverUserId, string State);
 }

@@ -81,7 +81,7 @@ public sealed class SuccessorChainTests
             Assert.Equal("manual", i.State);
             Assert.Null(i.TakeoverUserid);
             Assert.StartsWith("no eligible successor", i.Reason, StringComparison.Ordinal);
-            Assert.Contains("boss: no customer-contact permission", i.Reason, StringComparison.Ordinal);
+            Assert.Contains("boss: has no customer-contact (客户联系) permission", i.Reason, StringComparison.Ordinal);
             Assert.Contains("pool: no eligible member in the department", i.Reason, StringComparison.Ordinal);
             Assert.Contains("fallback: none configured", i.Reason, StringComparison.Ordinal);
         });

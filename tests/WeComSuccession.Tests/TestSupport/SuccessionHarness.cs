@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using WeComSuccession.Directory;
+using WeComSuccession.Members;
 using WeComSuccession.Simulator;
 
 namespace WeComSuccession.Tests.TestSupport;
@@ -89,9 +89,9 @@ public sealed class SuccessionHarness : IAsyncDisposable
     public static Dictionary<string, string?> FastSettings(Uri weComBaseUrl) => new()
     {
         ["WeCom:ApiBaseUrl"] = weComBaseUrl.ToString(),
-        ["WeCom:Limits:ThrottlePause"] = "00:00:01",
-        ["WeCom:Limits:MaxPauseWait"] = "00:00:02",
-        ["WeCom:Limits:RequestTimeout"] = "00:00:05",
+        ["WeCom:ThrottlePause"] = "00:00:01",
+        ["WeCom:MaxPauseWait"] = "00:00:02",
+        ["WeCom:RequestTimeout"] = "00:00:05",
         ["Succession:Transfer:DuePollInterval"] = "00:00:00.200",
         ["Succession:Transfer:FirstResultCheck"] = "00:00:01",
         ["Succession:ReconcileInterval"] = "01:00:00",

@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Quartz;
-using WeComSuccession.Infrastructure.Db;
 
 namespace WeComSuccession.Infrastructure.Jobs;
 
@@ -89,16 +87,5 @@ internal sealed class JobQueue(ISchedulerFactory schedulers)
         {
             // Already waiting or running: the run will see the new work (or the sweeper will re-enqueue it).
         }
-    }
-}
-
-internal sealed class SchedulerHealthCheck(ISchedulerFactory schedulers) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        return scheduler.Status == SchedulerStatus.Running
-            ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy("scheduler is " + scheduler.Status);
     }
 }

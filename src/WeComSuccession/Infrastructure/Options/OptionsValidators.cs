@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WeComSuccession.WeCom.Api;
 using WeComSuccession.WeCom.Callbacks;
 
 namespace WeComSuccession.Infrastructure.Options;
@@ -20,8 +21,7 @@ internal sealed class WeComOptionsValidator : IValidateOptions<WeComOptions>
     public ValidateOptionsResult Validate(string? name, WeComOptions o)
     {
         var failures = new List<string>();
-        Require(failures, o.CorpId, "WeCom:CorpId");
-        Require(failures, o.Secret, "WeCom:Secret");
+        // CorpId, Secret, ApiBaseUrl and the limits are the client's: WeComClientOptionsValidator checks them.
         Require(failures, o.Callback.Token, "WeCom:Callback:Token");
         if (!long.TryParse(o.AgentId, out _))
         {
@@ -38,33 +38,9 @@ internal sealed class WeComOptionsValidator : IValidateOptions<WeComOptions>
             failures.Add($"WeCom:Callback:EncodingAESKey must be 43 characters of [A-Za-z0-9] (got {o.Callback.EncodingAESKey?.Length ?? 0}).");
         }
 
-        if (!o.ApiBaseUrl.IsAbsoluteUri || o.ApiBaseUrl.Scheme is not ("http" or "https"))
-        {
-            failures.Add("WeCom:ApiBaseUrl must be an absolute http(s) URL.");
-        }
-
         if (o.Callback.MaxBodyBytes is < 1024 or > 1024 * 1024)
         {
             failures.Add("WeCom:Callback:MaxBodyBytes must be between 1024 and 1048576.");
-        }
-
-        var limits = o.Limits;
-        if (limits.PermitsPerMinute is < 1 or > 10_000)
-        {
-            failures.Add("WeCom:Limits:PermitsPerMinute must be between 1 and 10000 (WeCom's limit per API per minute).");
-        }
-
-        if (limits.BusyRetryCount is < 0 or > 3)
-        {
-            failures.Add("WeCom:Limits:BusyRetryCount must be between 0 and 3 (WeCom asks for at most 3 retries of -1).");
-        }
-
-        Positive(failures, limits.ThrottlePause, "WeCom:Limits:ThrottlePause");
-        Positive(failures, limits.ConcurrencyPause, "WeCom:Limits:ConcurrencyPause");
-        Positive(failures, limits.RequestTimeout, "WeCom:Limits:RequestTimeout");
-        if (limits.MaxPauseWait < TimeSpan.Zero)
-        {
-            failures.Add("WeCom:Limits:MaxPauseWait must not be negative.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -77,13 +53,28 @@ internal sealed class WeComOptionsValidator : IValidateOptions<WeComOptions>
             failures.Add($"{key} is missing.");
         }
     }
+}
 
-    private static void Positive(List<string> failures, TimeSpan value, string key)
+/// <summary>
+/// The WeCom library's own checks of its client settings (bound from <c>WeCom</c>), plus two bounds WeCom's
+/// documentation sets for a corp: at most 10,000 calls per API per minute, and at most 3 retries of -1.
+/// </summary>
+internal sealed class WeComClientOptionsValidator : IValidateOptions<WeComClientOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WeComClientOptions o)
     {
-        if (value <= TimeSpan.Zero)
+        var failures = o.Validate().ToList();
+        if (o.PermitsPerMinute > 10_000)
         {
-            failures.Add($"{key} must be a positive duration.");
+            failures.Add("WeCom:PermitsPerMinute must be at most 10000 (WeCom's limit per API per minute).");
         }
+
+        if (o.BusyRetryCount > 3)
+        {
+            failures.Add("WeCom:BusyRetryCount must be at most 3 (WeCom asks for at most 3 retries of -1).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
 

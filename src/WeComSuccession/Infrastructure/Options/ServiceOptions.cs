@@ -10,7 +10,10 @@ internal sealed class DatabaseOptions
     public string? Postgres { get; set; }
 }
 
-/// <summary><c>WeCom</c>: the self-built app that is on 客户联系 → 可调用接口的应用.</summary>
+/// <summary>
+/// <c>WeCom</c>: the self-built app that is on 客户联系 → 可调用接口的应用. The API client's settings (CorpId, Secret,
+/// ApiBaseUrl, limits, retries) are the WeCom library's <see cref="WeCom.Api.WeComClientOptions"/>, bound from the same section.
+/// </summary>
 internal sealed class WeComOptions
 {
     public const string Section = "WeCom";
@@ -19,14 +22,7 @@ internal sealed class WeComOptions
 
     public string? AgentId { get; set; }
 
-    /// <summary>The app's secret; from the environment in production, never from a committed file.</summary>
-    public string? Secret { get; set; }
-
-    public Uri ApiBaseUrl { get; set; } = new("https://qyapi.weixin.qq.com");
-
     public CallbackOptions Callback { get; set; } = new();
-
-    public ApiLimitOptions Limits { get; set; } = new();
 
     internal sealed class CallbackOptions
     {
@@ -35,22 +31,6 @@ internal sealed class WeComOptions
         public string? EncodingAESKey { get; set; }
 
         public int MaxBodyBytes { get; set; } = 64 * 1024;
-    }
-
-    /// <summary>How hard the service may call WeCom; WeCom's own base limit is 10,000 per API per minute.</summary>
-    internal sealed class ApiLimitOptions
-    {
-        public int PermitsPerMinute { get; set; } = 9_000;
-
-        public int BusyRetryCount { get; set; } = 3;
-
-        public TimeSpan ThrottlePause { get; set; } = TimeSpan.FromSeconds(60);
-
-        public TimeSpan ConcurrencyPause { get; set; } = TimeSpan.FromSeconds(2);
-
-        public TimeSpan MaxPauseWait { get; set; } = TimeSpan.FromSeconds(5);
-
-        public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
     }
 }
 

@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using WeComSuccession.Api;
 using WeComSuccession.Infrastructure.Options;
+using WeComSuccession.WeCom.Api;
 
 namespace WeComSuccession.Tests.Infrastructure.Options;
 
@@ -12,6 +13,7 @@ public sealed class SampleSettingsTests
     [Theory]
     [InlineData(typeof(DatabaseOptions), DatabaseOptions.Section)]
     [InlineData(typeof(WeComOptions), WeComOptions.Section)]
+    [InlineData(typeof(WeComClientOptions), WeComOptions.Section)]
     [InlineData(typeof(SuccessionOptions), SuccessionOptions.Section)]
     [InlineData(typeof(AdminOptions), AdminOptions.Section)]
     public void Sample_EveryOptionsProperty_HasAKey(Type optionsType, string section)

@@ -1,38 +1,12 @@
 using Dapper;
 using Npgsql;
 
-namespace WeComSuccession.Directory;
+namespace WeComSuccession.Members;
 
-/// <summary>A member as last seen. Status: 1 active, 2 disabled, 4 not activated, 5 quit.</summary>
-internal sealed record Member
-{
-    public string Userid { get; init; } = "";
-
-    public string? Name { get; init; }
-
-    public short Status { get; init; }
-
-    public long[] Departments { get; init; } = [];
-
-    public long[] LeaderOf { get; init; } = [];
-
-    public long? MainDepartment { get; init; }
-
-    public string[] DirectLeaders { get; init; } = [];
-
-    public bool CustomerContact { get; init; }
-
-    public DateTime? DepartedAt { get; init; }
-
-    public const short Active = 1;
-    public const short Disabled = 2;
-    public const short Quit = 5;
-
-    /// <summary>Can inherit customers: active, with 客户联系 permission, and not departed.</summary>
-    public bool IsEligibleSuccessor => Status == Active && CustomerContact && DepartedAt is null;
-}
-
-/// <summary>The members table: the directory snapshot that outlives a member's deletion from WeCom.</summary>
+/// <summary>
+/// The members table: the directory snapshot that outlives a member's deletion from WeCom. Userids are stored as
+/// WeCom spells them and matched without regard to case, as WeCom matches them.
+/// </summary>
 internal sealed class MemberDirectory(NpgsqlDataSource db, ServiceClock clock)
 {
     private const string Columns = "userid, name, status, departments, leader_of, main_department, direct_leaders, customer_contact, departed_at";
@@ -41,7 +15,7 @@ internal sealed class MemberDirectory(NpgsqlDataSource db, ServiceClock clock)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<Member>(new CommandDefinition(
-            $"SELECT {Columns} FROM members WHERE userid = @userid", new { userid }, cancellationToken: ct));
+            $"SELECT {Columns} FROM members WHERE lower(userid) = lower(@userid)", new { userid }, cancellationToken: ct));
     }
 
     public async Task<IReadOnlyList<Member>> GetManyAsync(IEnumerable<string> userids, CancellationToken ct)
@@ -67,7 +41,7 @@ internal sealed class MemberDirectory(NpgsqlDataSource db, ServiceClock clock)
             $"SELECT {Columns} FROM members WHERE departments @> ARRAY[@department]::bigint[] ORDER BY userid", new { department }, cancellationToken: ct))];
     }
 
-    /// <summary>Records what WeCom says about a member now. A departed member stays departed.</summary>
+    /// <summary>Records what WeCom says about a member now (spelled as WeCom spells them). A departed member stays departed.</summary>
     public async Task UpsertAsync(Member m, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -75,7 +49,7 @@ internal sealed class MemberDirectory(NpgsqlDataSource db, ServiceClock clock)
             """
             INSERT INTO members (userid, name, status, departments, leader_of, main_department, direct_leaders, customer_contact, departed_at, updated_at)
             VALUES (@Userid, @Name, @Status, @Departments, @LeaderOf, @MainDepartment, @DirectLeaders, @CustomerContact, @DepartedAt, @Now)
-            ON CONFLICT (userid) DO UPDATE SET
+            ON CONFLICT (lower(userid)) DO UPDATE SET
                 name = COALESCE(EXCLUDED.name, members.name),
                 status = EXCLUDED.status,
                 departments = EXCLUDED.departments,
@@ -90,14 +64,14 @@ internal sealed class MemberDirectory(NpgsqlDataSource db, ServiceClock clock)
             cancellationToken: ct));
     }
 
-    /// <summary>Marks a member departed (deleted, quit, or no longer readable), keeping what was known of them.</summary>
+    /// <summary>Marks a member departed (deleted, quit, or no longer readable), keeping what was known of them but their status.</summary>
     public async Task MarkDepartedAsync(string userid, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO members (userid, status, departed_at, updated_at) VALUES (@userid, @Quit, @Now, @Now)
-            ON CONFLICT (userid) DO UPDATE SET departed_at = COALESCE(members.departed_at, @Now), updated_at = @Now
+            ON CONFLICT (lower(userid)) DO UPDATE SET status = @Quit, departed_at = COALESCE(members.departed_at, @Now), updated_at = @Now
             """,
             new { userid, Member.Quit, Now = clock.GetUtcNow() }, cancellationToken: ct));
     }

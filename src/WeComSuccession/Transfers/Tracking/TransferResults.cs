@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Options;
 using WeComSuccession.Infrastructure.Options;
 using WeComSuccession.Successions;
-using WeComSuccession.Transfers;
+using WeComSuccession.Successions.Successors;
 using WeComSuccession.WeCom.Api;
 using WeComSuccession.WeCom.Api.Models;
 
-namespace WeComSuccession.Results;
+namespace WeComSuccession.Transfers.Tracking;
 
 /// <summary>
 /// Learns what became of transferred items. Customers: transfer_result for each (handover, takeover) pair,
@@ -14,7 +14,15 @@ namespace WeComSuccession.Results;
 /// </summary>
 internal sealed partial class TransferResults(
     SuccessionStore store, WeComClient wecom, Rerouter rerouter, ServiceClock clock, IOptions<SuccessionOptions> options, ILogger<TransferResults> logger)
+    : ISuccessionStep
 {
+    public int Order => StepOrder.Track;
+
+    public bool AppliesTo(string state) => state == SuccessionState.Transferring;
+
+    /// <summary>The track step: checks every waiting item whose check is due.</summary>
+    public Task RunAsync(Succession s, CancellationToken ct) => CheckDueAsync(s, ct);
+
     /// <summary>A waiting item is checked again this long after its takeover_time.</summary>
     private static readonly TimeSpan AfterTakeover = TimeSpan.FromMinutes(2);
 
@@ -39,10 +47,10 @@ internal sealed partial class TransferResults(
     /// A waiting group not yet theirs is checked again later and failed after its deadline; a submitting one
     /// goes back to the queue (resending a group already being inherited only earns 90507).
     /// </summary>
-    public async Task ConfirmGroupsAsync(Succession s, IReadOnlyList<Item> groups, CancellationToken ct)
+    public async Task ConfirmGroupsAsync(Succession s, IReadOnlyList<SuccessionItem> groups, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var changes = new List<(Item, Item)>();
+        var changes = new List<(SuccessionItem, SuccessionItem)>();
         foreach (var owner in groups.Where(g => g.TakeoverUserid is not null).GroupBy(g => g.TakeoverUserid!))
         {
             var owned = new HashSet<string>(StringComparer.Ordinal);
@@ -71,7 +79,7 @@ internal sealed partial class TransferResults(
     /// Reads transfer_result for each takeover of <paramref name="items"/> (waiting or submitting customers) and moves them on.
     /// With <paramref name="uncounted"/>, a send WeCom has no record of does not count against the bounded resends.
     /// </summary>
-    public async Task ApplyTransferResultsAsync(Succession s, IReadOnlyList<Item> items, CancellationToken ct, bool uncounted = false)
+    public async Task ApplyTransferResultsAsync(Succession s, IReadOnlyList<SuccessionItem> items, CancellationToken ct, bool uncounted = false)
     {
         foreach (var pair in items.Where(i => i.TakeoverUserid is not null).GroupBy(i => i.TakeoverUserid!))
         {
@@ -81,7 +89,7 @@ internal sealed partial class TransferResults(
                 statuses[row.ExternalUserId] = row;
             }
 
-            Item[] pairItems = [.. pair];
+            SuccessionItem[] pairItems = [.. pair];
             LogChecked(logger, s.Id, pair.Key, pairItems.Length, statuses.Count);
             await ApplyAsync(s, pairItems, statuses, uncounted, ct);
         }
@@ -92,11 +100,11 @@ internal sealed partial class TransferResults(
             ? wecom.StreamExternalContactResignedTransferResultAsync(new() { HandoverUserId = s.HandoverUserid, TakeoverUserId = takeover }, ct)
             : wecom.StreamExternalContactTransferResultAsync(new() { HandoverUserId = s.HandoverUserid, TakeoverUserId = takeover }, ct);
 
-    private async Task ApplyAsync(Succession s, IReadOnlyList<Item> items, Dictionary<string, ExternalContactTransferResultItem> statuses, bool uncounted, CancellationToken ct)
+    private async Task ApplyAsync(Succession s, IReadOnlyList<SuccessionItem> items, Dictionary<string, ExternalContactTransferResultItem> statuses, bool uncounted, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var changes = new List<(Item, Item)>();
-        var atCapacity = new List<(Item, string, int?)>();
+        var changes = new List<(SuccessionItem, SuccessionItem)>();
+        var atCapacity = new List<(SuccessionItem, string, int?)>();
         foreach (var item in items)
         {
             var status = statuses.TryGetValue(item.TargetId, out var row) ? row.Status : ExternalContactTransferStatus.NoTransferRecord;

@@ -1,9 +1,9 @@
 using WeComSuccession.Callbacks;
 using WeComSuccession.Successions;
-using WeComSuccession.Transfers;
+using WeComSuccession.Successions.Successors;
 using WeComSuccession.WeCom.Events;
 
-namespace WeComSuccession.Results;
+namespace WeComSuccession.Transfers.Tracking;
 
 /// <summary>
 /// <c>transfer_fail</c> settles a waiting customer at once (its UserID is the takeover; the handover is not

@@ -1,11 +1,10 @@
-using Dapper;
 using Microsoft.Extensions.Options;
-using WeComSuccession.Directory;
+using WeComSuccession.Members;
 using WeComSuccession.Infrastructure.Options;
 using WeComSuccession.WeCom.Api;
 using WeComSuccession.WeCom.Api.Models;
 
-namespace WeComSuccession.Successions;
+namespace WeComSuccession.Successions.Successors;
 
 /// <summary>Who inherits, and by which rule.</summary>
 internal sealed record SuccessorChoice(string Userid, string Rule);
@@ -123,7 +122,7 @@ internal sealed class SuccessorChain
     }
 
     /// <summary>Builds the chain for one departed member.</summary>
-    internal sealed class Builder(MemberDirectory directory, SuccessionStore store, WeComClient wecom, IOptions<SuccessionOptions> options)
+    internal sealed class Builder(MemberDirectory directory, RegisteredSuccessors registered, WeComClient wecom, IOptions<SuccessionOptions> options)
     {
         public async Task<SuccessorChain> BuildAsync(string handover, CancellationToken ct)
         {
@@ -140,23 +139,19 @@ internal sealed class SuccessorChain
                     return;
                 }
 
-                if (m is null)
+                if (Eligibility.AsSuccessor(m) is { } why)
                 {
-                    skipped.Add($"{rule} {userid}: not in the directory");
-                }
-                else if (!m.IsEligibleSuccessor)
-                {
-                    skipped.Add($"{rule} {userid}: {(m.DepartedAt is not null ? "departed" : m.Status != Member.Active ? "status " + m.Status : "no customer-contact permission")}");
+                    skipped.Add($"{rule} {userid}: {why}");
                 }
                 else
                 {
-                    ordered.Add((m, rule));
+                    ordered.Add((m!, rule));
                 }
             }
 
-            if (await RegisteredSuccessorAsync(handover, ct) is { } registered)
+            if (await registered.GetAsync(handover, ct) is { } named)
             {
-                Consider(await directory.GetAsync(registered, ct), SuccessorRule.Registered, registered);
+                Consider(await directory.GetAsync(named.SuccessorUserid, ct), SuccessorRule.Registered, named.SuccessorUserid);
             }
 
             if (me is null)
@@ -195,23 +190,16 @@ internal sealed class SuccessorChain
             {
                 skipped.Add("fallback: none configured");
             }
-            else if (await directory.GetAsync(o.FallbackSuccessor, ct) is { IsEligibleSuccessor: true } f)
+            else if (await directory.GetAsync(o.FallbackSuccessor, ct) is var f && Eligibility.AsSuccessor(f) is { } why)
             {
-                fallback.Add((f, SuccessorRule.Fallback));
+                skipped.Add($"fallback {o.FallbackSuccessor}: {why}");
             }
             else
             {
-                skipped.Add($"fallback {o.FallbackSuccessor}: not an active member with customer-contact permission");
+                fallback.Add((f!, SuccessorRule.Fallback));
             }
 
             return new SuccessorChain(ordered, pool, fallback, CurrentLoadAsync, o.SuccessorCapacity, skipped);
-        }
-
-        private async Task<string?> RegisteredSuccessorAsync(string handover, CancellationToken ct)
-        {
-            await using var connection = await store.DataSource.OpenConnectionAsync(ct);
-            return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-                "SELECT successor_userid FROM registered_successors WHERE handover_userid = @handover", new { handover }, cancellationToken: ct));
         }
 
         /// <summary>Customers a candidate holds now (externalcontact/list).</summary>

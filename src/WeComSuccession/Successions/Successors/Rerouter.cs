@@ -1,19 +1,17 @@
 using Microsoft.Extensions.Options;
 using WeComSuccession.Infrastructure.Options;
-using WeComSuccession.Successions;
-
-namespace WeComSuccession.Transfers;
+namespace WeComSuccession.Successions.Successors;
 
 /// <summary>
-/// Sends an item whose successor could not take it (at capacity, not verified, banned...) to the next one in
+/// Re-routing is a choice of successor: sends an item whose successor could not take it (at capacity, not verified, banned...) to the next one in
 /// the chain, at most <see cref="SuccessionOptions.MaxReroutes"/> times; after that, or when no one is left,
 /// the item goes to manual handling with the reason.
 /// </summary>
 internal sealed class Rerouter(SuccessorChain.Builder chains, IOptions<SuccessionOptions> options)
 {
-    public async Task<List<(Item Before, Item After)>> RerouteAsync(Succession s, IReadOnlyList<(Item Item, string Why, int? Errcode)> items, CancellationToken ct)
+    public async Task<List<(SuccessionItem Before, SuccessionItem After)>> RerouteAsync(Succession s, IReadOnlyList<(SuccessionItem SuccessionItem, string Why, int? Errcode)> items, CancellationToken ct)
     {
-        var changes = new List<(Item, Item)>();
+        var changes = new List<(SuccessionItem, SuccessionItem)>();
         if (items.Count == 0)
         {
             return changes;

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Options;
-using WeComSuccession.Directory;
+using WeComSuccession.Members;
+using WeComSuccession.Successions.Approvals;
+using WeComSuccession.Successions.Successors;
 using WeComSuccession.Infrastructure.Options;
 using WeComSuccession.WeCom.Api;
 using WeComSuccession.WeCom.Api.Models;
 using WeComSuccession.WeCom.Errors;
 
-namespace WeComSuccession.Successions;
+namespace WeComSuccession.Successions.Planning;
 
 /// <summary>
 /// Turns a new succession into a plan: lists the member's customers and groups (streaming WeCom's pages),
@@ -14,10 +16,14 @@ namespace WeComSuccession.Successions;
 /// once, successors are picked only for items without one, and the state change is guarded.
 /// </summary>
 internal sealed partial class Planner(
-    SuccessionStore store, MemberDirectory directory, SuccessorChain.Builder chains, WeComClient wecom,
-    IOptions<SuccessionOptions> options, ILogger<Planner> logger)
+    SuccessionStore store, MemberDirectory directory, SuccessorChain.Builder chains, ApprovalPolicy approval, WeComClient wecom,
+    IOptions<SuccessionOptions> options, ILogger<Planner> logger) : ISuccessionStep
 {
-    public async Task PlanAsync(Succession s, CancellationToken ct)
+    public int Order => StepOrder.Plan;
+
+    public bool AppliesTo(string state) => state == SuccessionState.Planning;
+
+    public async Task RunAsync(Succession s, CancellationToken ct)
     {
         var handover = await directory.GetAsync(s.HandoverUserid, ct);
         var departed = handover?.DepartedAt is not null;
@@ -31,7 +37,7 @@ internal sealed partial class Planner(
 
         var planned = await store.ItemsAsync(s.Id, [ItemState.Planned], ct);
         var chain = await chains.BuildAsync(s.HandoverUserid, ct);
-        var changes = new List<(Item, Item)>();
+        var changes = new List<(SuccessionItem, SuccessionItem)>();
         foreach (var item in planned.Where(i => i.TakeoverUserid is null))
         {
             var choice = await chain.PickAsync(item.TriedTakeovers, item.Kind == ItemKind.Customer, ct);
@@ -46,11 +52,8 @@ internal sealed partial class Planner(
 
     private async Task DecideAsync(Succession s, Member? handover, bool departed, int itemCount, CancellationToken ct)
     {
-        var approval = options.Value.Approval;
-        var needsApproval = approval.Mode == ApprovalMode.Always || (approval.Mode == ApprovalMode.AboveThreshold && itemCount > approval.Threshold);
-        if (needsApproval)
+        if (await approval.ApproversForAsync(handover, itemCount, ct) is { } approvers)
         {
-            var approvers = await ApproversAsync(handover, ct);
             await store.TransitionAsync(s.Id, [SuccessionState.Planning], SuccessionState.AwaitingApproval, "plan needs approval", ct, approvers);
             LogPlanned(logger, s.Id, s.HandoverUserid, itemCount, SuccessionState.AwaitingApproval);
             return;
@@ -70,26 +73,6 @@ internal sealed partial class Planner(
         }
 
         LogPlanned(logger, s.Id, s.HandoverUserid, itemCount, next);
-    }
-
-    /// <summary>The member's direct leaders, else their department leaders, else the configured admins.</summary>
-    private async Task<string[]> ApproversAsync(Member? handover, CancellationToken ct)
-    {
-        if (handover is not null)
-        {
-            var leaders = (await directory.GetManyAsync(handover.DirectLeaders, ct)).Where(m => m.Status == Member.Active).Select(m => m.Userid).ToArray();
-            if (leaders.Length == 0)
-            {
-                leaders = [.. (await directory.LeadersOfAsync(handover.Departments, ct)).Where(m => m.Status == Member.Active && m.Userid != handover.Userid).Select(m => m.Userid)];
-            }
-
-            if (leaders.Length > 0)
-            {
-                return leaders;
-            }
-        }
-
-        return options.Value.Admins;
     }
 
     /// <summary>A departed member's customers: get_unassigned_list has no member filter, so its pages are read and filtered.</summary>

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Options;
+using Quartz;
+using WeComSuccession.Infrastructure.Options;
+using WeComSuccession.WeCom.Callbacks;
+
+namespace WeComSuccession.Callbacks;
+
+internal static class CallbacksSetup
+{
+    public static IHostApplicationBuilder AddCallbacks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<WeComOptions>>().Value;
+            return new WeComCallbackCrypto(options.Callback.Token!, options.Callback.EncodingAESKey!, options.CorpId!, options.Callback.MaxBodyBytes);
+        });
+        builder.Services.AddSingleton<CallbackInbox>();
+        builder.Services.AddSingleton<CallbackRejections>();
+        builder.Services.AddSingleton<InboxJobEnqueuer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxJobEnqueuer>());
+        builder.Services.AddQuartz(quartz => quartz.ScheduleJob<InboxSweepJob>(trigger => trigger
+            .WithIdentity(nameof(InboxSweepJob))
+            .StartNow()
+            .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever())));
+        return builder;
+    }
+}

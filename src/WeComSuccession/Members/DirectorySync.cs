@@ -1,0 +1,43 @@
+using WeComSuccession.WeCom.Api;
+using WeComSuccession.WeCom.Api.Models;
+
+namespace WeComSuccession.Members;
+
+/// <summary>Reads every member with 客户联系 (and their leaders) from WeCom into the directory.</summary>
+internal sealed partial class DirectorySync(WeComClient wecom, MemberReader reader, MemberDirectory directory, ILogger<DirectorySync> logger)
+{
+    /// <summary>
+    /// Snapshots every member with 客户联系 permission and their direct leaders, so that the leaders of a
+    /// member who is deleted later are still known. One user/get per member; run daily, not per event.
+    /// </summary>
+    public async Task<int> SyncAllAsync(CancellationToken ct)
+    {
+        var followers = (await wecom.ExecuteExternalContactGetFollowUserListAsync(new ExternalContactGetFollowUserListRequest(), ct)).FollowUser.ToHashSet(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<string>(followers);
+        while (pending.TryDequeue(out var userid))
+        {
+            if (!seen.Add(userid))
+            {
+                continue;
+            }
+
+            var lookup = await reader.ReadAsync(userid, followers.Contains(userid), ct);
+            if (lookup.Member is { } member)
+            {
+                await directory.UpsertAsync(member, ct);
+                foreach (var leader in member.DirectLeaders)
+                {
+                    pending.Enqueue(leader);
+                }
+            }
+        }
+
+        await directory.SetCustomerContactAsync(followers, ct);
+        LogSynced(logger, seen.Count, followers.Count);
+        return seen.Count;
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Directory synced: {Members} members read, {Followers} with customer contact")]
+    private static partial void LogSynced(ILogger logger, int members, int followers);
+}
