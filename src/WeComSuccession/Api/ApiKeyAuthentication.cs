@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using WeComSuccession.Audit;
+using WeComSuccession.Infrastructure.Options;
 
 namespace WeComSuccession.Api;
 

@@ -29,4 +29,5 @@ internal static class AuditEntity
     public const string Succession = "succession";
     public const string Item = "succession_item";
     public const string RegisteredSuccessor = "registered_successor";
+    public const string AdminRole = "admin_role";
 }

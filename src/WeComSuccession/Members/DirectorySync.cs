@@ -4,14 +4,18 @@ using WeComSuccession.WeCom.Api.Models;
 namespace WeComSuccession.Members;
 
 /// <summary>Reads every member with 客户联系 (and their leaders) from WeCom into the directory.</summary>
-internal sealed partial class DirectorySync(WeComClient wecom, MemberReader reader, MemberDirectory directory, ILogger<DirectorySync> logger)
+internal sealed partial class DirectorySync(WeComClient wecom, MemberReader reader, MemberDirectory directory, Departments departments, ILogger<DirectorySync> logger)
 {
     /// <summary>
-    /// Snapshots every member with 客户联系 permission and their direct leaders, so that the leaders of a
-    /// member who is deleted later are still known. One user/get per member; run daily, not per event.
+    /// Snapshots the department tree, and every member with 客户联系 permission and their direct leaders, so that the
+    /// leaders and departments of a member who is deleted later are still known. One user/get per member; run daily.
     /// </summary>
     public async Task<int> SyncAllAsync(CancellationToken ct)
     {
+        // The tree first: scoped admins see departures by department, also of members who leave later.
+        var tree = await wecom.ExecuteCgibinDepartmentSimpleListAsync(new CgibinDepartmentSimpleListRequest(), ct);
+        await departments.SaveAsync([.. tree.DepartmentId.Select(d => new Department(d.Id, d.ParentId, null, d.Order))], ct);
+
         var followers = (await wecom.ExecuteExternalContactGetFollowUserListAsync(new ExternalContactGetFollowUserListRequest(), ct)).FollowUser.ToHashSet(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Queue<string>(followers);

@@ -10,6 +10,8 @@ internal static class MembersSetup
         var interval = builder.Configuration.GetValue("Directory:SyncInterval", TimeSpan.FromHours(24));
         builder.Services.AddSingleton<MemberDirectory>();
         builder.Services.AddSingleton<MemberReader>();
+        builder.Services.AddSingleton<Departments>();
+        builder.Services.AddSingleton<AdminRoles>();
         builder.Services.AddSingleton<DirectorySync>();
         builder.Services.AddSingleton<ICallbackEventHandler, MemberEventsHandler>();
         builder.Services.AddQuartz(quartz => quartz.ScheduleJob<DirectorySyncJob>(trigger => trigger

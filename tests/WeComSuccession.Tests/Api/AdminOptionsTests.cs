@@ -1,4 +1,4 @@
-using WeComSuccession.Api;
+using WeComSuccession.Infrastructure.Options;
 using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Api;

@@ -13,6 +13,8 @@ internal static class OptionsSetup
         builder.Services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<WeComOptions>, WeComOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<SuccessionOptions>, SuccessionOptionsValidator>();
+        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         return builder;
     }
 }

@@ -1,6 +1,5 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
-using WeComSuccession.Api;
 using WeComSuccession.Infrastructure.Options;
 using WeComSuccession.WeCom.Api;
 

@@ -1,11 +1,14 @@
 using Microsoft.Extensions.Options;
 
-namespace WeComSuccession.Api;
+namespace WeComSuccession.Infrastructure.Options;
 
-/// <summary><c>Admin</c>: who may call the admin REST API.</summary>
+/// <summary><c>Admin</c>: who administers the service — machines with API keys, and the first super admins.</summary>
 internal sealed class AdminOptions
 {
     public const string Section = "Admin";
+
+    /// <summary>Userids that are 超级管理员 from the start (more roles are granted in the dashboard by a super admin).</summary>
+    public string[] SuperAdmins { get; set; } = [];
 
     /// <summary>No keys: the API answers 401 to everyone.</summary>
     public List<ApiKeyOptions> ApiKeys { get; set; } = [];
@@ -50,6 +53,14 @@ internal sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
             else if (!keys.Add(key))
             {
                 failures.Add($"{path}:Key is the same as another key's.");
+            }
+        }
+
+        for (var i = 0; i < options.SuperAdmins.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.SuperAdmins[i]) || options.SuperAdmins[i].Length > 64)
+            {
+                failures.Add($"Admin:SuperAdmins:{i} must be a member's userid (1 to 64 characters).");
             }
         }
 
