@@ -122,6 +122,11 @@ public sealed class SimulatorOptions
             errors.Add("Simulator:Generator counts must be >= 0.");
         }
 
+        if (Generator.KeyCustomerRate is < 0 or > 1 || Generator.SourceTagRate is < 0 or > 1 || Generator.DepartmentsPerRegion < 0)
+        {
+            errors.Add("Simulator:Generator:KeyCustomerRate and SourceTagRate must be in [0, 1], DepartmentsPerRegion >= 0.");
+        }
+
         if (Generator.Members == 0 && string.IsNullOrEmpty(SeedFile))
         {
             errors.Add("Simulator:SeedFile or Simulator:Generator:Members is required.");
@@ -148,6 +153,15 @@ public sealed class CorpGeneratorOptions
 
     /// <summary>Members per department.</summary>
     public int MembersPerDepartment { get; set; } = 50;
+
+    /// <summary>Sales departments per region (大区) between them and the company; 0 = every department directly under the company.</summary>
+    public int DepartmentsPerRegion { get; set; } = 5;
+
+    /// <summary>Share of customers tagged 重要客户 (group 客户等级); the others are 普通客户 (0..1).</summary>
+    public double KeyCustomerRate { get; set; } = 0.1;
+
+    /// <summary>Share of customers that also carry a 客户来源 tag (线下活动, 转介绍 or 官网咨询) (0..1).</summary>
+    public double SourceTagRate { get; set; } = 0.5;
 
     /// <summary>Generator seed; same seed, same corp.</summary>
     public int Seed { get; set; } = 1;

@@ -40,6 +40,16 @@ internal static class CallbackXml
         return sb.Append("</xml>").ToString();
     }
 
+    /// <summary>change_external_contact/edit_external_contact: a member changed the remark or tags of a customer.</summary>
+    public static string EditExternalContact(string corpId, long createTime, string userId, string externalUserId)
+    {
+        var sb = Header(corpId, createTime, "change_external_contact");
+        sb.Append("<ChangeType><![CDATA[edit_external_contact]]></ChangeType>");
+        Element(sb, "UserID", userId);
+        Element(sb, "ExternalUserID", externalUserId);
+        return sb.Append("</xml>").ToString();
+    }
+
     private static StringBuilder Header(string corpId, long createTime, string eventName)
     {
         var sb = new StringBuilder(512).Append("<xml>");

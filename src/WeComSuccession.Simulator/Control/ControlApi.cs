@@ -24,6 +24,9 @@ public sealed record FaultSettings(double? ErrorRate = null, double? ServerError
 /// <summary>Body of <c>POST /_sim/switches</c>; null fields stay as they are.</summary>
 public sealed record SwitchSettings(bool? OnJobAcceptsDisabledHandover = null, bool? ResignedAcceptsDisabled = null, bool? OwnerFilterWithResignedOwnerFails = null, bool? NotResignedPerItem = null, bool? OnJobRefusalKeepsHandover = null, int? GroupListWithoutOwnerFilterMaxMembers = null, double? RefusalRate = null);
 
+/// <summary>Body of <c>POST /_sim/customers/{id}/tags</c>: corp tag ids to add to and remove from one member's relation.</summary>
+public sealed record TagMarking(string UserId, IReadOnlyList<string>? Add = null, IReadOnlyList<string>? Remove = null);
+
 /// <summary>
 /// The control API under <c>/_sim</c> (JSON). For tests, demos and people; the service never calls it.
 /// Member changes push the callbacks WeCom would push (add <c>?silent=true</c> to change without one).
@@ -58,6 +61,10 @@ internal static class ControlApi
             sim.SetRefusal(externalUserId, body.Refuses) ? TypedResults.Ok(sim.Customer(externalUserId)) : TypedResults.NotFound());
         g.MapPost("/customers/{externalUserId}/end-relation", IResult (string externalUserId, string userid) =>
             sim.EndRelation(externalUserId, userid) ? TypedResults.Ok(sim.Customer(externalUserId)) : TypedResults.NotFound());
+        g.MapPost("/customers/{externalUserId}/tags", IResult (string externalUserId, TagMarking body, bool? silent) =>
+            sim.MarkTags(externalUserId, body.UserId, body.Add, body.Remove, silent ?? false) is { } tags ? TypedResults.Ok(tags) : TypedResults.NotFound());
+        g.MapGet("/tags", () => TypedResults.Ok(sim.CorpTags()));
+        g.MapGet("/departments", () => TypedResults.Ok(sim.Departments()));
         g.MapGet("/groups/{chatId}", IResult (string chatId) => sim.Group(chatId) is { } gr ? TypedResults.Ok(gr) : TypedResults.NotFound());
 
         g.MapGet("/clock", () => TypedResults.Ok(new { now = sim.Clock.GetUtcNow(), unix = sim.Now, factor = sim.Clock.Factor }));
