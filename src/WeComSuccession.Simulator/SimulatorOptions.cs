@@ -36,6 +36,9 @@ public sealed class SimulatorOptions
     /// <summary>Lifetime of an access token in simulated time (gettoken's expires_in).</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>Hosts a sign-in redirect_uri may point at (WeCom: the app's 可信域名, else 50001); empty = any host.</summary>
+    public List<string> TrustedRedirectHosts { get; init; } = [];
+
     /// <summary>Simulated delay from a customer transfer call to the automatic takeover (WeCom: 24 h).</summary>
     public TimeSpan TakeoverDelay { get; set; } = TimeSpan.FromHours(24);
 
