@@ -36,6 +36,12 @@ public sealed class SimulatorOptions
     /// <summary>Lifetime of an access token in simulated time (gettoken's expires_in).</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// How long a template card's response_code (send-time or click-time) can update the card, simulated time. WeCom's
+    /// doc says 72 h (updated 2025-07-24); older copies say 24 h (REFERENCE §7.3, UNCERTAIN).
+    /// </summary>
+    public TimeSpan ResponseCodeLifetime { get; set; } = TimeSpan.FromHours(72);
+
     /// <summary>Hosts a sign-in redirect_uri may point at (WeCom: the app's 可信域名, else 50001); empty = any host.</summary>
     public List<string> TrustedRedirectHosts { get; init; } = [];
 
@@ -98,6 +104,11 @@ public sealed class SimulatorOptions
         if (ClockFactor is <= 0 or > 1_000_000)
         {
             errors.Add("Simulator:ClockFactor must be in (0, 1000000].");
+        }
+
+        if (ResponseCodeLifetime <= TimeSpan.Zero)
+        {
+            errors.Add("Simulator:ResponseCodeLifetime must be positive.");
         }
 
         if (RefusalRate is < 0 or > 1)

@@ -6,6 +6,13 @@ namespace WeComSuccession.Simulator.Api;
 // Responses of the endpoints the WeCom library does not model (yet): written here at WeCom's shape, so the simulator
 // does not depend on the library's reading of them.
 
+/// <summary><c>message/update_template_card</c>: invaliduser as message/send answers it ("a|b").</summary>
+internal sealed record UpdateTemplateCardResponse : WeComResponse
+{
+    [JsonPropertyName("invaliduser")]
+    public string? InvalidUser { get; init; }
+}
+
 /// <summary><c>externalcontact/get_corp_tag_list</c>.</summary>
 internal sealed record CorpTagListResponse : WeComResponse
 {
@@ -51,6 +58,7 @@ internal sealed record DepartmentJson(
     [property: JsonPropertyName("order")] long Order);
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(UpdateTemplateCardResponse))]
 [JsonSerializable(typeof(CorpTagListResponse))]
 [JsonSerializable(typeof(DepartmentListResponse))]
 [JsonSerializable(typeof(DepartmentGetResponse))]

@@ -44,7 +44,8 @@ internal static class WeComApi
         Post(app, sim, "/cgi-bin/externalcontact/groupchat/transfer", Json.ExternalContactGroupChatTransferRequest, (r, _) => sim.GroupChatTransfer(r.ChatIdList, r.NewOwner, onJob: false));
         Post(app, sim, "/cgi-bin/externalcontact/groupchat/onjob_transfer", Json.ExternalContactGroupChatOnJobTransferRequest, (r, _) => sim.GroupChatTransfer(r.ChatIdList, r.NewOwner, onJob: true));
 
-        Post(app, sim, "/cgi-bin/message/send", Json.CgibinMessageSendRequest, (r, body) => sim.MessageSend(r, body));
+        PostJson(app, sim, "/cgi-bin/message/send", sim.MessageSend);
+        PostJson(app, sim, "/cgi-bin/message/update_template_card", (body, _) => sim.UpdateTemplateCard(body));
 
         // auth/getuserinfo with a valid code is exempt from the frequency limits (REFERENCE §6).
         Get(app, sim, "/cgi-bin/auth/getuserinfo", q => sim.GetUserInfo(q["code"]), limited: false);
