@@ -36,6 +36,15 @@ public sealed class SimulatorOptions
     /// <summary>Lifetime of an access token in simulated time (gettoken's expires_in).</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// How long a template card's response_code (send-time or click-time) can update the card, simulated time. WeCom's
+    /// doc says 72 h (updated 2025-07-24); older copies say 24 h (REFERENCE §7.3, UNCERTAIN).
+    /// </summary>
+    public TimeSpan ResponseCodeLifetime { get; set; } = TimeSpan.FromHours(72);
+
+    /// <summary>Hosts a sign-in redirect_uri may point at (WeCom: the app's 可信域名, else 50001); empty = any host.</summary>
+    public List<string> TrustedRedirectHosts { get; init; } = [];
+
     /// <summary>Simulated delay from a customer transfer call to the automatic takeover (WeCom: 24 h).</summary>
     public TimeSpan TakeoverDelay { get; set; } = TimeSpan.FromHours(24);
 
@@ -97,6 +106,11 @@ public sealed class SimulatorOptions
             errors.Add("Simulator:ClockFactor must be in (0, 1000000].");
         }
 
+        if (ResponseCodeLifetime <= TimeSpan.Zero)
+        {
+            errors.Add("Simulator:ResponseCodeLifetime must be positive.");
+        }
+
         if (RefusalRate is < 0 or > 1)
         {
             errors.Add("Simulator:RefusalRate must be in [0, 1].");
@@ -120,6 +134,11 @@ public sealed class SimulatorOptions
         if (Generator.Members < 0 || Generator.CustomersPerMember < 0 || Generator.GroupsPerMember < 0)
         {
             errors.Add("Simulator:Generator counts must be >= 0.");
+        }
+
+        if (Generator.KeyCustomerRate is < 0 or > 1 || Generator.SourceTagRate is < 0 or > 1 || Generator.DepartmentsPerRegion < 0)
+        {
+            errors.Add("Simulator:Generator:KeyCustomerRate and SourceTagRate must be in [0, 1], DepartmentsPerRegion >= 0.");
         }
 
         if (Generator.Members == 0 && string.IsNullOrEmpty(SeedFile))
@@ -148,6 +167,15 @@ public sealed class CorpGeneratorOptions
 
     /// <summary>Members per department.</summary>
     public int MembersPerDepartment { get; set; } = 50;
+
+    /// <summary>Sales departments per region (大区) between them and the company; 0 = every department directly under the company.</summary>
+    public int DepartmentsPerRegion { get; set; } = 5;
+
+    /// <summary>Share of customers tagged 重要客户 (group 客户等级); the others are 普通客户 (0..1).</summary>
+    public double KeyCustomerRate { get; set; } = 0.1;
+
+    /// <summary>Share of customers that also carry a 客户来源 tag (线下活动, 转介绍 or 官网咨询) (0..1).</summary>
+    public double SourceTagRate { get; set; } = 0.5;
 
     /// <summary>Generator seed; same seed, same corp.</summary>
     public int Seed { get; set; } = 1;

@@ -16,18 +16,22 @@ internal static class WeComApi
 {
     // WeCom answers UTF-8 text as is (张三, not \u5F20\u4E09).
     private static readonly WeComJsonContext Json = new(new JsonSerializerOptions(WeComJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, TypeInfoResolver = null });
+    private static readonly SimJsonContext SimJson = new(new JsonSerializerOptions(SimJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, TypeInfoResolver = null });
 
     public static void MapWeComApi(this IEndpointRouteBuilder app, WeComSimulator sim)
     {
         Get(app, sim, "/cgi-bin/gettoken", q => sim.GetToken(q["corpid"], q["corpsecret"]), needsToken: false);
         Get(app, sim, "/cgi-bin/user/get", q => sim.UserGet(q["userid"]));
         Get(app, sim, "/cgi-bin/department/simplelist", q => sim.DepartmentSimpleList(long.TryParse(q["id"], NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null));
+        Get(app, sim, "/cgi-bin/department/list", q => sim.DepartmentList(q["id"]));
+        Get(app, sim, "/cgi-bin/department/get", q => sim.DepartmentGet(q["id"]));
         Post(app, sim, "/cgi-bin/user/list_id", Json.CgibinUserListIdRequest, (r, _) => sim.UserListId(r));
 
         Get(app, sim, "/cgi-bin/externalcontact/get_follow_user_list", _ => sim.FollowUserList());
         Get(app, sim, "/cgi-bin/externalcontact/list", q => sim.ExternalContactList(q["userid"]));
         Get(app, sim, "/cgi-bin/externalcontact/get", q => sim.ExternalContactGet(q["external_userid"], q["cursor"]));
         Post(app, sim, "/cgi-bin/externalcontact/batch/get_by_user", Json.ExternalContactBatchGetByUserRequest, (r, _) => sim.BatchGetByUser(r));
+        PostJson(app, sim, "/cgi-bin/externalcontact/get_corp_tag_list", (body, _) => sim.GetCorpTagList(body));
 
         Post(app, sim, "/cgi-bin/externalcontact/get_unassigned_list", Json.ExternalContactGetUnassignedListRequest, (r, _) => sim.GetUnassignedList(r));
         Post(app, sim, "/cgi-bin/externalcontact/resigned/transfer_customer", Json.ExternalContactResignedTransferCustomerRequest, (r, _) => sim.ResignedTransferCustomer(r));
@@ -40,7 +44,8 @@ internal static class WeComApi
         Post(app, sim, "/cgi-bin/externalcontact/groupchat/transfer", Json.ExternalContactGroupChatTransferRequest, (r, _) => sim.GroupChatTransfer(r.ChatIdList, r.NewOwner, onJob: false));
         Post(app, sim, "/cgi-bin/externalcontact/groupchat/onjob_transfer", Json.ExternalContactGroupChatOnJobTransferRequest, (r, _) => sim.GroupChatTransfer(r.ChatIdList, r.NewOwner, onJob: true));
 
-        Post(app, sim, "/cgi-bin/message/send", Json.CgibinMessageSendRequest, (r, body) => sim.MessageSend(r, body));
+        PostJson(app, sim, "/cgi-bin/message/send", sim.MessageSend);
+        PostJson(app, sim, "/cgi-bin/message/update_template_card", (body, _) => sim.UpdateTemplateCard(body));
 
         // auth/getuserinfo with a valid code is exempt from the frequency limits (REFERENCE §6).
         Get(app, sim, "/cgi-bin/auth/getuserinfo", q => sim.GetUserInfo(q["code"]), limited: false);
@@ -66,6 +71,15 @@ internal static class WeComApi
             }
 
             return request is null ? WeComSimulator.Error(47001, "Warning: wrong json format.") : handler(request, body);
+        }));
+
+    /// <summary>A POST the simulator reads itself (<see cref="JsonFields"/>), not through the library's request models.</summary>
+    private static void PostJson(IEndpointRouteBuilder app, WeComSimulator sim, string path, Func<JsonFields, string, WeComResponse> handler) =>
+        app.MapPost(path, (HttpContext context) => RunAsync(context, sim, path, needsToken: true, limited: true, async () =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync(context.RequestAborted);
+            return JsonFields.Parse(body) is { } fields ? handler(fields, body) : WeComSimulator.Error(47001, "Warning: wrong json format.");
         }));
 
     private static async Task RunAsync(HttpContext context, WeComSimulator sim, string path, bool needsToken, bool limited, Func<ValueTask<WeComResponse>> handler)
@@ -150,6 +164,7 @@ internal static class WeComApi
         sim.Ledger.RecordCall(time, path, response.ErrCode, StatusCodes.Status200OK, fault);
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=UTF-8";
-        await JsonSerializer.SerializeAsync(context.Response.Body, response, Json.GetTypeInfo(response.GetType())!, context.RequestAborted);
+        var info = Json.GetTypeInfo(response.GetType()) ?? SimJson.GetTypeInfo(response.GetType())!;
+        await JsonSerializer.SerializeAsync(context.Response.Body, response, info, context.RequestAborted);
     }
 }

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace WeComSuccession.Simulator.Callbacks;
 
-/// <summary>Decrypted event XML as WeCom writes it (REFERENCE §5): ToUserName = corp, FromUserName = <c>sys</c>.</summary>
+/// <summary>Decrypted event XML as WeCom writes it (REFERENCE §5): ToUserName = corp, FromUserName = <c>sys</c> (a member for card clicks).</summary>
 internal static class CallbackXml
 {
     /// <summary>change_contact/update_user (or create_user) with the given elements, in WeCom's order.</summary>
@@ -40,11 +40,55 @@ internal static class CallbackXml
         return sb.Append("</xml>").ToString();
     }
 
-    private static StringBuilder Header(string corpId, long createTime, string eventName)
+    /// <summary>change_external_contact/edit_external_contact: a member changed the remark or tags of a customer.</summary>
+    public static string EditExternalContact(string corpId, long createTime, string userId, string externalUserId)
+    {
+        var sb = Header(corpId, createTime, "change_external_contact");
+        sb.Append("<ChangeType><![CDATA[edit_external_contact]]></ChangeType>");
+        Element(sb, "UserID", userId);
+        Element(sb, "ExternalUserID", externalUserId);
+        return sb.Append("</xml>").ToString();
+    }
+
+    /// <summary>
+    /// template_card_event: a member pressed a button (or submitted a choice) on an interactive card. Unlike the
+    /// system events, FromUserName is the member; AgentID is in the plaintext too (REFERENCE §5.4).
+    /// </summary>
+    public static string TemplateCardEvent(string corpId, long createTime, string userId, string eventKey, string taskId, string cardType, string responseCode, long agentId, IReadOnlyList<(string QuestionKey, IReadOnlyList<string> OptionIds)> selected)
+    {
+        var sb = Header(corpId, createTime, "template_card_event", userId);
+        Element(sb, "EventKey", eventKey);
+        Element(sb, "TaskId", taskId);
+        Element(sb, "CardType", cardType);
+        Element(sb, "ResponseCode", responseCode);
+        sb.Append("<AgentID>").Append(agentId.ToString(CultureInfo.InvariantCulture)).Append("</AgentID>");
+        if (selected.Count > 0)
+        {
+            sb.Append("<SelectedItems>");
+            foreach (var (questionKey, optionIds) in selected)
+            {
+                sb.Append("<SelectedItem>");
+                Element(sb, "QuestionKey", questionKey);
+                sb.Append("<OptionIds>");
+                foreach (var option in optionIds)
+                {
+                    Element(sb, "OptionId", option);
+                }
+
+                sb.Append("</OptionIds></SelectedItem>");
+            }
+
+            sb.Append("</SelectedItems>");
+        }
+
+        return sb.Append("</xml>").ToString();
+    }
+
+    private static StringBuilder Header(string corpId, long createTime, string eventName, string from = "sys")
     {
         var sb = new StringBuilder(512).Append("<xml>");
         Element(sb, "ToUserName", corpId);
-        Element(sb, "FromUserName", "sys");
+        Element(sb, "FromUserName", from);
         sb.Append("<CreateTime>").Append(createTime.ToString(CultureInfo.InvariantCulture)).Append("</CreateTime>");
         Element(sb, "MsgType", "event");
         Element(sb, "Event", eventName);

@@ -22,7 +22,13 @@ public sealed record LimitSettings(int? PerMinute = null, Dictionary<string, int
 public sealed record FaultSettings(double? ErrorRate = null, double? ServerErrorRate = null, double? DropRate = null, double? DropAfterRate = null, int? LatencyMs = null, List<string>? Paths = null);
 
 /// <summary>Body of <c>POST /_sim/switches</c>; null fields stay as they are.</summary>
-public sealed record SwitchSettings(bool? OnJobAcceptsDisabledHandover = null, bool? ResignedAcceptsDisabled = null, bool? OwnerFilterWithResignedOwnerFails = null, bool? NotResignedPerItem = null, bool? OnJobRefusalKeepsHandover = null, int? GroupListWithoutOwnerFilterMaxMembers = null, double? RefusalRate = null);
+public sealed record SwitchSettings(bool? OnJobAcceptsDisabledHandover = null, bool? ResignedAcceptsDisabled = null, bool? OwnerFilterWithResignedOwnerFails = null, bool? NotResignedPerItem = null, bool? OnJobRefusalKeepsHandover = null, int? GroupListWithoutOwnerFilterMaxMembers = null, double? RefusalRate = null, double? ResponseCodeLifetimeHours = null);
+
+/// <summary>Body of <c>POST /_sim/cards/{taskId}/click</c>: who clicks which key (and, for vote / multiple-choice cards, what they chose).</summary>
+public sealed record CardClickRequest(string UserId, string Key, IReadOnlyList<CardSelection>? Selected = null);
+
+/// <summary>Body of <c>POST /_sim/customers/{id}/tags</c>: corp tag ids to add to and remove from one member's relation.</summary>
+public sealed record TagMarking(string UserId, IReadOnlyList<string>? Add = null, IReadOnlyList<string>? Remove = null);
 
 /// <summary>
 /// The control API under <c>/_sim</c> (JSON). For tests, demos and people; the service never calls it.
@@ -58,6 +64,10 @@ internal static class ControlApi
             sim.SetRefusal(externalUserId, body.Refuses) ? TypedResults.Ok(sim.Customer(externalUserId)) : TypedResults.NotFound());
         g.MapPost("/customers/{externalUserId}/end-relation", IResult (string externalUserId, string userid) =>
             sim.EndRelation(externalUserId, userid) ? TypedResults.Ok(sim.Customer(externalUserId)) : TypedResults.NotFound());
+        g.MapPost("/customers/{externalUserId}/tags", IResult (string externalUserId, TagMarking body, bool? silent) =>
+            sim.MarkTags(externalUserId, body.UserId, body.Add, body.Remove, silent ?? false) is { } tags ? TypedResults.Ok(tags) : TypedResults.NotFound());
+        g.MapGet("/tags", () => TypedResults.Ok(sim.CorpTags()));
+        g.MapGet("/departments", () => TypedResults.Ok(sim.Departments()));
         g.MapGet("/groups/{chatId}", IResult (string chatId) => sim.Group(chatId) is { } gr ? TypedResults.Ok(gr) : TypedResults.NotFound());
 
         g.MapGet("/clock", () => TypedResults.Ok(new { now = sim.Clock.GetUtcNow(), unix = sim.Now, factor = sim.Clock.Factor }));
@@ -134,7 +144,7 @@ internal static class ControlApi
             return TypedResults.NoContent();
         });
 
-        g.MapGet("/switches", () => TypedResults.Ok(new { sim.Options.Switches, sim.Options.RefusalRate }));
+        g.MapGet("/switches", () => TypedResults.Ok(new { sim.Options.Switches, sim.Options.RefusalRate, sim.Options.ResponseCodeLifetime }));
         g.MapPost("/switches", (SwitchSettings body) =>
         {
             var s = sim.Options.Switches;
@@ -145,7 +155,8 @@ internal static class ControlApi
             s.OnJobRefusalKeepsHandover = body.OnJobRefusalKeepsHandover ?? s.OnJobRefusalKeepsHandover;
             s.GroupListWithoutOwnerFilterMaxMembers = body.GroupListWithoutOwnerFilterMaxMembers ?? s.GroupListWithoutOwnerFilterMaxMembers;
             sim.Options.RefusalRate = body.RefusalRate ?? sim.Options.RefusalRate;
-            return TypedResults.Ok(new { s, sim.Options.RefusalRate });
+            sim.Options.ResponseCodeLifetime = body.ResponseCodeLifetimeHours is > 0 and var hours ? TimeSpan.FromHours(hours) : sim.Options.ResponseCodeLifetime;
+            return TypedResults.Ok(new { s, sim.Options.RefusalRate, sim.Options.ResponseCodeLifetime });
         });
 
         g.MapGet("/ledger/calls", (string? path) => TypedResults.Ok(sim.ApiCalls(path)));
@@ -153,6 +164,9 @@ internal static class ControlApi
         g.MapGet("/ledger/transfers", (string? external_userid) => TypedResults.Ok(sim.CustomerTransfers(external_userid)));
         g.MapGet("/ledger/groups", (string? chat_id) => TypedResults.Ok(sim.GroupTransfers(chat_id)));
         g.MapGet("/messages", () => TypedResults.Ok(sim.Messages()));
+        g.MapGet("/cards", IResult (string? userid) => userid is { Length: > 0 } ? TypedResults.Ok(sim.CardsOf(userid)) : TypedResults.Ok(sim.Cards()));
+        g.MapGet("/cards/{taskId}", IResult (string taskId) => sim.Card(taskId) is { } card ? TypedResults.Ok(card) : TypedResults.NotFound());
+        g.MapPost("/cards/{taskId}/click", (string taskId, CardClickRequest body) => ClickResult(sim.ClickCard(taskId, body.UserId ?? "", body.Key ?? "", body.Selected)));
 
         g.MapGet("/callbacks", () => TypedResults.Ok(sim.CallbackDeliveries()));
         g.MapPost("/callbacks/wait", async (CancellationToken ct) =>
@@ -178,6 +192,19 @@ internal static class ControlApi
 
     /// <summary>The callback settings without the token and EncodingAESKey (secrets stay off pages).</summary>
     private static object CallbackView(CallbackOptions c) => new { c.Url, c.Drop, c.DropRate, c.MaxRetries, c.RetryDelay, c.Timeout, c.OmitContactDetails, c.Parallelism };
+
+    /// <summary>200 with the delivery and response_code; otherwise a status that says why and a message for people.</summary>
+    internal static IResult ClickResult(CardClickResult result) => result.Outcome switch
+    {
+        CardClickOutcome.Sent => TypedResults.Ok(new { result.DeliveryId, result.ResponseCode }),
+        var outcome => TypedResults.Json(new { error = result.Message, outcome = outcome.ToString() }, statusCode: outcome switch
+        {
+            CardClickOutcome.UnknownCard => StatusCodes.Status404NotFound,
+            CardClickOutcome.NotRecipient => StatusCodes.Status403Forbidden,
+            CardClickOutcome.NotClickable => StatusCodes.Status409Conflict,
+            _ => StatusCodes.Status400BadRequest,
+        }),
+    };
 
     private static IResult Found(MemberInfo? member) => member is null ? TypedResults.NotFound() : TypedResults.Ok(member);
 }

@@ -21,6 +21,11 @@ internal static class CorpBuilder
             corp.AddDepartment(new Department(d.Id, d.Name, d.ParentId, d.Order));
         }
 
+        foreach (var g in seed.CorpTags)
+        {
+            corp.AddTagGroup(ToTagGroup(g, now));
+        }
+
         foreach (var m in seed.Members)
         {
             corp.AddMember(new Member(m.UserId, m.Name)
@@ -46,7 +51,13 @@ internal static class CorpBuilder
             foreach (var f in c.Followers)
             {
                 var member = corp.Members.GetValueOrDefault(f.UserId) ?? throw new InvalidDataException($"Customer {c.ExternalUserId} follows unknown member {f.UserId}.");
-                corp.AddFollow(customer, member, f.CreateTime == 0 ? now - (30 * 86_400) : f.CreateTime, f.AddWay, f.Remark);
+                var follow = corp.AddFollow(customer, member, f.CreateTime == 0 ? now - (30 * 86_400) : f.CreateTime, f.AddWay, f.Remark);
+                if (f.TagIds is { Count: > 0 } tagIds)
+                {
+                    var unknown = tagIds.FirstOrDefault(id => !corp.Tags.ContainsKey(id));
+                    follow.TagIds = unknown is null ? [.. tagIds.Distinct(StringComparer.Ordinal)] : throw new InvalidDataException($"Customer {c.ExternalUserId} (follower {f.UserId}) has unknown tag {unknown}.");
+                }
+
                 if (f.Ended)
                 {
                     corp.EndFollow(customer, member);
@@ -79,18 +90,36 @@ internal static class CorpBuilder
     /// A corp of <c>Members × CustomersPerMember</c> customers and <c>Members × GroupsPerMember</c> groups. The
     /// same options give the same corp, id for id. Member userids are <c>u00000</c>…; each department's first
     /// member leads it and is every other member's direct leader there; <c>u00000</c> leads the company.
+    /// Sales departments (ids 2…) sit under regions (大区, ids after them) of <c>DepartmentsPerRegion</c> each, so
+    /// that scoping by a department and its sub-departments has something to scope. Every customer's followers
+    /// carry 重要客户 (<c>KeyCustomerRate</c>) or 普通客户, and a 客户来源 tag with <c>SourceTagRate</c>.
     /// </summary>
     public static CorpState Generate(CorpGeneratorOptions options, long now)
     {
         var random = new Random(options.Seed);
+        // Tags draw from their own sequence: corps generated before tags existed keep their names and times.
+        var tagRandom = new Random(options.Seed ^ 0x7A65);
         var corp = new CorpState();
         var memberCount = options.Members;
         var perDept = Math.Max(1, options.MembersPerDepartment);
         var deptCount = Math.Max(1, (memberCount + perDept - 1) / perDept);
+        var perRegion = options.DepartmentsPerRegion;
+        var regionCount = perRegion > 0 && deptCount > 1 ? (deptCount + perRegion - 1) / perRegion : 0;
         corp.AddDepartment(new Department(1, "公司", 0, 1));
+        for (var r = 0; r < regionCount; r++)
+        {
+            corp.AddDepartment(new Department(2 + deptCount + r, string.Create(CultureInfo.InvariantCulture, $"第{r + 1}大区"), 1, r + 1));
+        }
+
         for (var d = 0; d < deptCount; d++)
         {
-            corp.AddDepartment(new Department(2 + d, string.Create(CultureInfo.InvariantCulture, $"销售{d + 1}部"), 1, d + 1));
+            var parent = regionCount > 0 ? 2 + deptCount + (d / perRegion) : 1;
+            corp.AddDepartment(new Department(2 + d, string.Create(CultureInfo.InvariantCulture, $"销售{d + 1}部"), parent, d + 1));
+        }
+
+        foreach (var g in StandardTags.Library)
+        {
+            corp.AddTagGroup(ToTagGroup(g, now));
         }
 
         var members = new Member[memberCount];
@@ -128,11 +157,12 @@ internal static class CorpBuilder
                     Type = random.NextDouble() < 0.1 ? 2 : 1,
                 };
                 corp.AddCustomer(customer);
-                corp.AddFollow(customer, members[i], now - random.Next(86_400, 720 * 86_400));
+                var tags = DrawTags(tagRandom, options);
+                corp.AddFollow(customer, members[i], now - random.Next(86_400, 720 * 86_400)).TagIds = tags;
                 if (memberCount > 1 && random.NextDouble() < options.SharedCustomerRate)
                 {
                     var other = (i + 1 + random.Next(memberCount - 1)) % memberCount;
-                    corp.AddFollow(customer, members[other], now - random.Next(86_400, 720 * 86_400));
+                    corp.AddFollow(customer, members[other], now - random.Next(86_400, 720 * 86_400)).TagIds = tags;
                 }
 
                 own.Add(id);
@@ -158,6 +188,36 @@ internal static class CorpBuilder
         }
 
         return corp;
+    }
+
+    private static readonly string[] KeyCustomerOnly = [StandardTags.KeyCustomer];
+    private static readonly string[] RegularOnly = [StandardTags.RegularCustomer];
+    private static readonly string[][] KeyWithSource = [.. StandardTags.Sources.Select(s => new[] { StandardTags.KeyCustomer, s })];
+    private static readonly string[][] RegularWithSource = [.. StandardTags.Sources.Select(s => new[] { StandardTags.RegularCustomer, s })];
+
+    /// <summary>One of a few shared arrays: 200k follows share them instead of holding their own.</summary>
+    private static string[] DrawTags(Random random, CorpGeneratorOptions options)
+    {
+        var key = random.NextDouble() < options.KeyCustomerRate;
+        if (random.NextDouble() < options.SourceTagRate)
+        {
+            var source = random.Next(StandardTags.Sources.Count);
+            return key ? KeyWithSource[source] : RegularWithSource[source];
+        }
+
+        return key ? KeyCustomerOnly : RegularOnly;
+    }
+
+    private static TagGroup ToTagGroup(SeedTagGroup g, long now)
+    {
+        if (string.IsNullOrEmpty(g.GroupId) || g.Tags.Any(t => string.IsNullOrEmpty(t.Id)))
+        {
+            throw new InvalidDataException($"Tag group '{g.Name}' and each of its tags need an id (et…).");
+        }
+
+        var group = new TagGroup(g.GroupId, g.Name, g.Order, g.CreateTime == 0 ? now : g.CreateTime);
+        group.Tags.AddRange(g.Tags.Select(t => new CorpTag(t.Id, t.Name, t.Order, t.CreateTime == 0 ? group.CreateTime : t.CreateTime, group)));
+        return group;
     }
 
     public static string UserId(int index) => string.Create(CultureInfo.InvariantCulture, $"u{index:D5}");

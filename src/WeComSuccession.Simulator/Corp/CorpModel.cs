@@ -99,6 +99,9 @@ internal sealed class Follow(string userId, long createTime)
 
     public string? State { get; set; }
 
+    /// <summary>Corp tag ids (企业标签) this member put on the customer; shared empty array when untagged (200k follows in large corps).</summary>
+    public string[] TagIds { get; set; } = [];
+
     /// <summary>The relation ended (the member or the customer deleted the other): transfers answer 84061.</summary>
     public bool Ended { get; set; }
 }
@@ -128,6 +131,29 @@ internal sealed class GroupChat(string chatId, string name, string owner, long c
 
     /// <summary>Unix seconds of on-job transfers (2 per 90 days).</summary>
     public List<long> OnJobTransfers { get; } = [];
+}
+
+/// <summary>A corp tag group (企业标签组), e.g. 客户等级.</summary>
+internal sealed class TagGroup(string id, string name, long order, long createTime)
+{
+    public string Id { get; } = id;
+    public string Name { get; } = name;
+
+    /// <summary>Larger comes first, as WeCom sorts.</summary>
+    public long Order { get; } = order;
+
+    public long CreateTime { get; } = createTime;
+    public List<CorpTag> Tags { get; } = [];
+}
+
+/// <summary>A corp tag (企业标签), e.g. 重要客户 in 客户等级.</summary>
+internal sealed class CorpTag(string id, string name, long order, long createTime, TagGroup group)
+{
+    public string Id { get; } = id;
+    public string Name { get; } = name;
+    public long Order { get; } = order;
+    public long CreateTime { get; } = createTime;
+    public TagGroup Group { get; } = group;
 }
 
 /// <summary>One member of a group chat.</summary>

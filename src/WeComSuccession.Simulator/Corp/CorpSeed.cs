@@ -3,10 +3,14 @@ using System.Text.Json.Serialization;
 
 namespace WeComSuccession.Simulator.Corp;
 
-/// <summary>The corp file (e.g. <c>demo-corp.json</c>): departments, members, customers with followers, groups.</summary>
+/// <summary>The corp file (e.g. <c>demo-corp.json</c>): departments, members, corp tags, customers with followers, groups.</summary>
 public sealed record CorpSeed
 {
     public IReadOnlyList<SeedDepartment> Departments { get; init; } = [];
+
+    /// <summary>The corp tag library (企业标签); followers refer to its tag ids.</summary>
+    public IReadOnlyList<SeedTagGroup> CorpTags { get; init; } = [];
+
     public IReadOnlyList<SeedMember> Members { get; init; } = [];
     public IReadOnlyList<SeedCustomer> Customers { get; init; } = [];
     public IReadOnlyList<SeedGroupChat> GroupChats { get; init; } = [];
@@ -49,8 +53,21 @@ public sealed record SeedCustomer
     public IReadOnlyList<SeedFollow> Followers { get; init; } = [];
 }
 
-/// <summary>One follower of a corp-file customer; <see cref="Ended"/> = the relation was deleted (84061).</summary>
-public sealed record SeedFollow(string UserId, long CreateTime = 0, string? Remark = null, int AddWay = 1, bool Ended = false);
+/// <summary>One follower of a corp-file customer; <see cref="Ended"/> = the relation was deleted (84061); <see cref="TagIds"/> = corp tags on this relation.</summary>
+public sealed record SeedFollow(string UserId, long CreateTime = 0, string? Remark = null, int AddWay = 1, bool Ended = false, IReadOnlyList<string>? TagIds = null);
+
+/// <summary>A corp tag group of the corp file; ids look like WeCom's (<c>et…</c>) and are required, so that followers can name them.</summary>
+public sealed record SeedTagGroup
+{
+    public string GroupId { get; init; } = "";
+    public string Name { get; init; } = "";
+    public long Order { get; init; } = 1;
+    public long CreateTime { get; init; }
+    public IReadOnlyList<SeedTag> Tags { get; init; } = [];
+}
+
+/// <summary>A corp tag of the corp file.</summary>
+public sealed record SeedTag(string Id, string Name, long Order = 1, long CreateTime = 0);
 
 /// <summary>A group chat of the corp file; <see cref="Members"/> are userids or external userids.</summary>
 public sealed record SeedGroupChat

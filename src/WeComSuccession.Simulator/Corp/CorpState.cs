@@ -25,7 +25,31 @@ internal sealed class CorpState
 
     public int FollowCount { get; private set; }
 
+    /// <summary>Corp tag groups in the order they were defined.</summary>
+    public List<TagGroup> TagGroups { get; } = [];
+
+    /// <summary>Every corp tag by id.</summary>
+    public Dictionary<string, CorpTag> Tags { get; } = new(StringComparer.Ordinal);
+
     public void AddDepartment(Department department) => Departments[department.Id] = department;
+
+    public void AddTagGroup(TagGroup group)
+    {
+        if (TagGroups.Exists(g => string.Equals(g.Id, group.Id, StringComparison.Ordinal)) || Tags.ContainsKey(group.Id))
+        {
+            throw new InvalidOperationException($"Duplicate tag group id '{group.Id}'.");
+        }
+
+        foreach (var tag in group.Tags)
+        {
+            if (!Tags.TryAdd(tag.Id, tag))
+            {
+                throw new InvalidOperationException($"Duplicate tag id '{tag.Id}'.");
+            }
+        }
+
+        TagGroups.Add(group);
+    }
 
     public void AddMember(Member member)
     {

@@ -1,7 +1,7 @@
 namespace WeComSuccession.Simulator.Corp;
 
-/// <summary>Small corps for scenarios (tests, measurements): one department (2, under the company 1), and members with
-/// customers and groups, in the shape <see cref="CorpSeed"/> loads.</summary>
+/// <summary>Small corps for scenarios (tests, measurements): one department (2, under the company 1), the
+/// <see cref="StandardTags"/> library, and members with customers and groups, in the shape <see cref="CorpSeed"/> loads.</summary>
 public static class Corps
 {
     public static SeedMember Member(string userId, string? leader = null, bool isDeptLeader = false, int? status = null, bool customerContact = true, int? customerLimit = null) => new()
@@ -18,13 +18,14 @@ public static class Corps
         CustomerLimit = customerLimit,
     };
 
-    public static IEnumerable<SeedCustomer> Customers(string owner, int count, string prefix = "wm") =>
+    /// <summary><paramref name="count"/> customers of <paramref name="owner"/>; the first <paramref name="keyCustomers"/> are tagged 重要客户.</summary>
+    public static IEnumerable<SeedCustomer> Customers(string owner, int count, string prefix = "wm", int keyCustomers = 0) =>
         Enumerable.Range(0, count).Select(i => new SeedCustomer
         {
             ExternalUserId = $"{prefix}{owner}{i:D5}",
             Name = $"客户{i}",
             Type = 1,
-            Followers = [new SeedFollow(owner, 1_700_000_000)],
+            Followers = [new SeedFollow(owner, 1_700_000_000, TagIds: i < keyCustomers ? [StandardTags.KeyCustomer] : null)],
         });
 
     public static IEnumerable<SeedGroupChat> Groups(string owner, int count) =>
@@ -40,6 +41,7 @@ public static class Corps
     public static CorpSeed Build(IEnumerable<SeedMember> members, IEnumerable<SeedCustomer>? customers = null, IEnumerable<SeedGroupChat>? groups = null) => new()
     {
         Departments = [new SeedDepartment(1, "公司", 0), new SeedDepartment(2, "销售部", 1)],
+        CorpTags = StandardTags.Library,
         Members = [.. members],
         Customers = [.. customers ?? []],
         GroupChats = [.. groups ?? []],

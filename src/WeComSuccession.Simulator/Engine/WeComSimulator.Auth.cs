@@ -1,18 +1,14 @@
-using System.Globalization;
-using WeComSuccession.Simulator.Ledger;
 using WeComSuccession.WeCom.Api.Models;
 
 namespace WeComSuccession.Simulator.Engine;
 
-// Access tokens, OAuth2 codes and app messages.
+// Access tokens and OAuth2 codes.
 public sealed partial class WeComSimulator
 {
     private const string TokenAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     private readonly Dictionary<string, long> _tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string UserId, long Expires, bool Used)> _codes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _recentMessages = new(StringComparer.Ordinal);
-    private long _messageSeq;
 
     internal WeComResponse GetToken(string? corpId, string? secret)
     {
@@ -113,75 +109,6 @@ public sealed partial class WeComSimulator
 
             _codes[code] = entry with { Used = true };
             return Now >= entry.Expires ? Error(42003) : new CgibinAuthGetUserInfoResponse { ErrMsg = "ok", UserId = entry.UserId };
-        }
-    }
-
-    internal WeComResponse MessageSend(CgibinMessageSendRequest request, string body)
-    {
-        if (request.AgentId != Options.AgentId)
-        {
-            return Error(40056);
-        }
-
-        if (request.MsgType is not ("text" or "textcard" or "template_card" or "markdown" or "news"))
-        {
-            return Error(40008);
-        }
-
-        lock (_sync)
-        {
-            var now = Now;
-            if (request.EnableDuplicateCheck == 1)
-            {
-                var window = Math.Clamp(request.DuplicateCheckInterval ?? 1800, 1, 4 * 3600);
-                if (_recentMessages.TryGetValue(body, out var sentAt) && now - sentAt < window)
-                {
-                    // Not delivered twice; WeCom answers as if it had been.
-                    return new CgibinMessageSendResponse { ErrMsg = "ok", MsgId = "dup" };
-                }
-
-                _recentMessages[body] = now;
-            }
-
-            var invalid = new List<string>();
-            var valid = 0;
-            if (string.Equals(request.ToUser, "@all", StringComparison.Ordinal))
-            {
-                valid = _corp.Members.Count;
-            }
-            else
-            {
-                foreach (var userId in (request.ToUser ?? "").Split('|', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    if (_corp.Members.TryGetValue(userId, out var m) && !m.Deleted)
-                    {
-                        valid++;
-                    }
-                    else
-                    {
-                        invalid.Add(userId);
-                    }
-                }
-            }
-
-            if (valid == 0 && string.IsNullOrEmpty(request.ToParty) && string.IsNullOrEmpty(request.ToTag))
-            {
-                return Error(81013);
-            }
-
-            var msgId = string.Create(CultureInfo.InvariantCulture, $"simmsg{++_messageSeq:D8}");
-            var invalidUser = string.Join('|', invalid);
-            Ledger.RecordMessage(new SentMessage(Ledger.NextSeq(), Clock.GetUtcNow(), request.ToUser, request.ToParty, request.ToTag, request.MsgType, msgId, invalidUser, body));
-            return new CgibinMessageSendResponse
-            {
-                ErrMsg = "ok",
-                InvalidUser = invalidUser,
-                InvalidParty = "",
-                InvalidTag = "",
-                UnlicensedUser = "",
-                MsgId = msgId,
-                ResponseCode = request.MsgType == "template_card" ? RandomString(40) : null,
-            };
         }
     }
 

@@ -21,8 +21,8 @@ public sealed record MemberInfo(
     int CustomerCount,
     int GroupCount);
 
-/// <summary>A follow relation as the control API shows it.</summary>
-public sealed record FollowerInfo(string UserId, long CreateTime, int AddWay, bool Ended);
+/// <summary>A follow relation as the control API shows it, with its corp tag ids.</summary>
+public sealed record FollowerInfo(string UserId, long CreateTime, int AddWay, bool Ended, IReadOnlyList<string> TagIds);
 
 /// <summary>A customer as the control API shows it.</summary>
 public sealed record CustomerInfo(string ExternalUserId, string Name, IReadOnlyList<FollowerInfo> Followers, bool? Refuses, string? WaitingTransferTo);
@@ -105,7 +105,7 @@ public sealed partial class WeComSimulator
             return new CustomerInfo(
                 c.ExternalUserId,
                 c.Name,
-                [.. c.Follows.Select(f => new FollowerInfo(f.UserId, f.CreateTime, f.AddWay, f.Ended))],
+                [.. c.Follows.Select(f => new FollowerInfo(f.UserId, f.CreateTime, f.AddWay, f.Ended, f.TagIds))],
                 c.Refuses,
                 _inFlight.TryGetValue(externalUserId, out var r) ? r.Takeover : null);
         }

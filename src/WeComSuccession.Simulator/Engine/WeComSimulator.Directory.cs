@@ -1,13 +1,76 @@
 using System.Globalization;
+using WeComSuccession.Simulator.Api;
 using WeComSuccession.Simulator.Corp;
 using WeComSuccession.WeCom.Api.Models;
 
 namespace WeComSuccession.Simulator.Engine;
 
-// Address book and customer reads: user/get, department/simplelist, user/list_id,
+/// <summary>A department as the control API and pages show it.</summary>
+public sealed record DepartmentInfo(long Id, string Name, long ParentId, long Order);
+
+// Address book and customer reads: user/get, department/simplelist, list, get, user/list_id,
 // externalcontact/get_follow_user_list, list, get, batch/get_by_user.
 public sealed partial class WeComSimulator
 {
+    /// <summary>Every department, by id.</summary>
+    public IReadOnlyList<DepartmentInfo> Departments()
+    {
+        lock (_sync)
+        {
+            return [.. _corp.Departments.Values.Select(d => new DepartmentInfo(d.Id, d.Name, d.ParentId, d.Order))];
+        }
+    }
+
+    /// <summary><c>GET department/list?id=</c>: the department and everything below it (every department without id), with names and leaders.</summary>
+    internal WeComResponse DepartmentList(string? idText)
+    {
+        long? id = null;
+        if (!string.IsNullOrEmpty(idText))
+        {
+            if (!long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                return Error(60123, idText);
+            }
+
+            id = parsed;
+        }
+
+        lock (_sync)
+        {
+            if (id is { } root && !_corp.Departments.ContainsKey(root))
+            {
+                return Error(60123);
+            }
+
+            var departments = id is { } r ? _corp.DepartmentsUnder(r) : _corp.Departments.Values;
+            var leaders = DepartmentLeaders();
+            return new DepartmentListResponse { ErrMsg = "ok", Department = [.. departments.Select(d => ToJson(d, leaders))] };
+        }
+    }
+
+    /// <summary><c>GET department/get?id=</c>: one department; 60123 for an unknown or missing id.</summary>
+    internal WeComResponse DepartmentGet(string? idText)
+    {
+        lock (_sync)
+        {
+            if (!long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || !_corp.Departments.TryGetValue(id, out var d))
+            {
+                return Error(60123, idText);
+            }
+
+            return new DepartmentGetResponse { ErrMsg = "ok", Department = ToJson(d, DepartmentLeaders()) };
+        }
+    }
+
+    /// <summary>Leaders by department: members in the address book whose IsLeaderInDept flag is 1 there.</summary>
+    private ILookup<long, string> DepartmentLeaders() =>
+        _corp.MemberIds.Select(id => _corp.Members[id]).Where(m => !m.Deleted)
+            .SelectMany(m => m.Departments.Select((d, i) => (Dept: d, Leader: i < m.IsLeaderInDept.Length && m.IsLeaderInDept[i] == 1, m.UserId)))
+            .Where(x => x.Leader)
+            .ToLookup(x => x.Dept, x => x.UserId);
+
+    private static DepartmentJson ToJson(Department d, ILookup<long, string> leaders) => new(d.Id, d.Name, "", [.. leaders[d.Id]], d.ParentId, d.Order);
+
     internal WeComResponse UserGet(string? userId)
     {
         lock (_sync)
@@ -233,7 +296,7 @@ public sealed partial class WeComSimulator
                             Remark = f.Remark ?? "",
                             CreateTime = f.CreateTime,
                             AddWay = f.AddWay,
-                            TagId = [],
+                            TagId = f.TagIds,
                         },
                     });
                 }
@@ -257,13 +320,14 @@ public sealed partial class WeComSimulator
         Avatar = "",
     };
 
-    private static ExternalContactFollowUser ToFollowUser(Follow f) => new()
+    private ExternalContactFollowUser ToFollowUser(Follow f) => new()
     {
         UserId = f.UserId,
         Remark = f.Remark ?? "",
         Description = "",
         CreateTime = f.CreateTime,
         AddWay = f.AddWay,
-        Tags = [],
+        // Corp tags only (type 1): the simulator has no personal or rule-group tags.
+        Tags = [.. f.TagIds.Select(id => _corp.Tags[id]).Select(t => new ExternalContactFollowUserTag { GroupName = t.Group.Name, TagName = t.Name, TagId = t.Id, Type = 1 })],
     };
 }

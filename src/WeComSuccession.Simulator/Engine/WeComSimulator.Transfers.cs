@@ -348,7 +348,10 @@ public sealed partial class WeComSimulator
         }
 
         _corp.RemoveFollow(customer, handover);
-        _corp.AddFollow(customer, takeover, at, addWay: 202, remark: follow.Remark);
+        var inherited = _corp.AddFollow(customer, takeover, at, addWay: 202, remark: follow.Remark);
+        // Assumption (WeCom does not say): corp tags travel with the relation, as the remark does; a takeover who
+        // already followed the customer keeps their own tags and gains the handover's.
+        inherited.TagIds = inherited.TagIds.Length == 0 ? follow.TagIds : [.. inherited.TagIds.Union(follow.TagIds, StringComparer.Ordinal)];
         record.Status = 1;
         record.TakeoverTime = at;
     }

@@ -131,7 +131,7 @@ public sealed class ListingTests
 
         Assert.Equal(11, seen.Count);
         Assert.DoesNotContain("zhangsan", seen);
-        Assert.Equal([1L, 2, 3, 4], departments.DepartmentId.Select(d => d.Id));
+        Assert.Equal([1L, 2, 3, 4, 5], departments.DepartmentId.Select(d => d.Id));
         Assert.DoesNotContain("sunli", followUsers.FollowUser);
         Assert.Equal(10, followUsers.FollowUser.Count);
     }

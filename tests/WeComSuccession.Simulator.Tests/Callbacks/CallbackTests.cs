@@ -1,14 +1,10 @@
-using System.Text;
 using WeComSuccession.Simulator.Tests.TestSupport;
-using WeComSuccession.WeCom.Callbacks;
 using WeComSuccession.WeCom.Events;
 
 namespace WeComSuccession.Simulator.Tests.Callbacks;
 
 public sealed class CallbackTests
 {
-    private static readonly WeComCallbackCrypto Crypto = new("demotoken", "3QPcD4eGbVnVFEoV5sbdobPQcjE9QZBiY1E56FTQFZw", "wwdemo0000000000");
-
     [Fact]
     public async Task DeleteMember_PushesDeleteUser_ThatVerifiesDecryptsAndParses()
     {
@@ -19,7 +15,7 @@ public sealed class CallbackTests
         await c.Sim.WaitForCallbacksAsync(TestContext.Current.CancellationToken);
 
         var received = Assert.Single(receiver.Received);
-        var decrypted = Crypto.DecryptMessage(received.MsgSignature, received.Timestamp, received.Nonce, Encoding.UTF8.GetBytes(received.Body));
+        var decrypted = received.Decrypt();
         Assert.True(decrypted.IsSuccess, decrypted.Failure.ToString());
         Assert.Contains("<AgentID><![CDATA[1000002]]></AgentID>", received.Body, StringComparison.Ordinal);
         var e = Assert.IsType<UserDeletedEvent>(CallbackEventParser.Parse(decrypted.Plaintext).Event);
@@ -37,7 +33,7 @@ public sealed class CallbackTests
         await c.Sim.WaitForCallbacksAsync(TestContext.Current.CancellationToken);
 
         var received = Assert.Single(receiver.Received);
-        var plaintext = Crypto.DecryptMessage(received.MsgSignature, received.Timestamp, received.Nonce, Encoding.UTF8.GetBytes(received.Body)).Plaintext;
+        var plaintext = received.Decrypt().Plaintext;
         var e = Assert.IsType<UserUpdatedEvent>(CallbackEventParser.Parse(plaintext).Event);
         Assert.Equal(("lisi", 2), (e.User.UserId, e.User.Status));
     }
@@ -56,7 +52,7 @@ public sealed class CallbackTests
         await c.Sim.WaitForCallbacksAsync(TestContext.Current.CancellationToken);
 
         var received = Assert.Single(receiver.Received);
-        var plaintext = Crypto.DecryptMessage(received.MsgSignature, received.Timestamp, received.Nonce, Encoding.UTF8.GetBytes(received.Body)).Plaintext;
+        var plaintext = received.Decrypt().Plaintext;
         var e = Assert.IsType<TransferFailedEvent>(CallbackEventParser.Parse(plaintext).Event);
         Assert.Equal(("lisi", customer, "customer_refused"), (e.UserId, e.ExternalUserId, e.FailReason));
     }
@@ -77,7 +73,7 @@ public sealed class CallbackTests
         await c.Sim.WaitForCallbacksAsync(TestContext.Current.CancellationToken);
 
         var received = Assert.Single(receiver.Received);
-        var plaintext = Crypto.DecryptMessage(received.MsgSignature, received.Timestamp, received.Nonce, Encoding.UTF8.GetBytes(received.Body)).Plaintext;
+        var plaintext = received.Decrypt().Plaintext;
         Assert.Equal("customer_limit_exceed", Assert.IsType<TransferFailedEvent>(CallbackEventParser.Parse(plaintext).Event).FailReason);
     }
 
@@ -97,7 +93,7 @@ public sealed class CallbackTests
         var delivery = Assert.Single(c.Sim.CallbackDeliveries());
         Assert.Equal((attempts, state), (delivery.Attempts.Count, delivery.State));
         Assert.Equal(attempts, receiver.Received.Count);
-        Assert.Single(receiver.Received.Select(r => Crypto.DecryptMessage(r.MsgSignature, r.Timestamp, r.Nonce, Encoding.UTF8.GetBytes(r.Body)).Plaintext).Distinct());
+        Assert.Single(receiver.Received.Select(r => r.Decrypt().Plaintext).Distinct());
     }
 
     [Fact]
@@ -117,7 +113,7 @@ public sealed class CallbackTests
     public async Task VerifyUrl_ReceiverEchoesDecryptedEchostr_Matched()
     {
         await using var receiver = await CallbackReceiver.StartAsync();
-        receiver.GetReply = r => Crypto.VerifyUrl(r.MsgSignature, r.Timestamp, r.Nonce, r.EchoStr).Plaintext ?? "bad";
+        receiver.GetReply = r => ReceivedCallback.Crypto.VerifyUrl(r.MsgSignature, r.Timestamp, r.Nonce, r.EchoStr).Plaintext ?? "bad";
         await using var c = await SimClient.StartAsync(o => o.Callback.Url = receiver.Url.ToString());
 
         var good = await c.Sim.VerifyCallbackUrlAsync(TestContext.Current.CancellationToken);

@@ -7,11 +7,19 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using WeComSuccession.WeCom.Callbacks;
 
 namespace WeComSuccession.Simulator.Tests.TestSupport;
 
 /// <summary>One request the receiver got.</summary>
-internal sealed record ReceivedCallback(string Method, string? MsgSignature, string? Timestamp, string? Nonce, string? EchoStr, string Body);
+internal sealed record ReceivedCallback(string Method, string? MsgSignature, string? Timestamp, string? Nonce, string? EchoStr, string Body)
+{
+    /// <summary>The demo app's callback crypto (the simulator's default Token and EncodingAESKey).</summary>
+    public static readonly WeComCallbackCrypto Crypto = new("demotoken", "3QPcD4eGbVnVFEoV5sbdobPQcjE9QZBiY1E56FTQFZw", "wwdemo0000000000");
+
+    /// <summary>Checks the signature and decrypts the body as the service would.</summary>
+    public CallbackResult Decrypt() => Crypto.DecryptMessage(MsgSignature, Timestamp, Nonce, System.Text.Encoding.UTF8.GetBytes(Body));
+}
 
 /// <summary>A tiny Kestrel app standing in for the service's callback endpoint.</summary>
 internal sealed class CallbackReceiver : IAsyncDisposable

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using WeComSuccession.Simulator.Engine;
 using WeComSuccession.WeCom.Api.Models;
@@ -76,9 +77,11 @@ internal sealed class SimClient : IAsyncDisposable
     }
 
     /// <summary>As a real client does: an expired or invalidated token is dropped and the call made once more.</summary>
-    private bool RefreshToken(WeComResponse response)
+    private bool RefreshToken(WeComResponse response) => RefreshToken(response.ErrCode);
+
+    private bool RefreshToken(int errCode)
     {
-        if (response.ErrCode is 42001 or 40014 && _token is not null && !_refreshing)
+        if (errCode is 42001 or 40014 && _token is not null && !_refreshing)
         {
             _token = null;
             _refreshing = true;
@@ -97,6 +100,23 @@ internal sealed class SimClient : IAsyncDisposable
         response.EnsureSuccessStatusCode();
         var result = (await response.Content.ReadFromJsonAsync(Info<TResponse>(), TestContext.Current.CancellationToken))!;
         return RefreshToken(result) ? await PostAsync<TRequest, TResponse>(path, request) : result;
+    }
+
+    /// <summary>A POST with a hand-written JSON body (anonymous object or JsonNode), read back as JSON: WeCom's shape as the test spells it, not as the library models it.</summary>
+    public async Task<JsonElement> PostJsonAsync(string path, object body)
+    {
+        using var response = await Http.PostAsJsonAsync(new Uri(path + "?access_token=" + await TokenAsync(), UriKind.Relative), body, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        return RefreshToken(result.GetProperty("errcode").GetInt32()) ? await PostJsonAsync(path, body) : result;
+    }
+
+    /// <summary>A GET read back as JSON.</summary>
+    public async Task<JsonElement> GetJsonAsync(string pathAndQuery)
+    {
+        var url = pathAndQuery + (pathAndQuery.Contains('?', StringComparison.Ordinal) ? '&' : '?') + "access_token=" + await TokenAsync();
+        var result = await Http.GetFromJsonAsync<JsonElement>(new Uri(url, UriKind.Relative), TestContext.Current.CancellationToken);
+        return RefreshToken(result.GetProperty("errcode").GetInt32()) ? await GetJsonAsync(pathAndQuery) : result;
     }
 
     public Task<ExternalContactResignedTransferCustomerResponse> ResignedTransferAsync(string handover, string takeover, params IReadOnlyList<string> customers) =>
