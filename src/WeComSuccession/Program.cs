@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using WeComSuccession.Api;
 using WeComSuccession.Audit;
 using WeComSuccession.Callbacks;
+using WeComSuccession.Dashboard;
 using WeComSuccession.Infrastructure.Db;
 using WeComSuccession.Infrastructure.Jobs;
 using WeComSuccession.Infrastructure.Options;
@@ -18,6 +19,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSingleton(ServiceClock.Real);
 builder.AddServiceOptions();
 builder.AddWebHardening();
+builder.AddPeopleAuthentication();
 builder.AddDatabase();
 builder.AddJobs();
 builder.AddWeComApi();
@@ -30,12 +32,14 @@ builder.AddTransfers();
 builder.AddNotifications();
 
 builder.AddAdminApi();
+builder.AddDashboard();
 
 var app = builder.Build();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
 app.MapCallbacks();
 app.MapAdminApi();
+app.MapDashboard();
 app.Run();
 
 /// <summary>Visible to the integration tests' WebApplicationFactory.</summary>

@@ -10,7 +10,76 @@ internal sealed record ItemCountRow(long SuccessionId, string Kind, string State
 
 internal sealed record ItemRow(
     long Id, string Kind, string TargetId, string? TakeoverUserid, string? Rule, string State, string? Reason, int? Errcode,
-    short Attempts, short Reroutes, DateTime? NotBefore, DateTime? TakeoverTime, DateTime UpdatedAt);
+    short Attempts, short Reroutes, DateTime? NotBefore, DateTime? TakeoverTime, DateTime UpdatedAt)
+{
+    /// <summary>The successor's name, when the directory knows them (read by the dashboard's queries).</summary>
+    public string? TakeoverName { get; init; }
+}
+
+/// <summary>
+/// Which departures a reader wants; every field is optional. <see cref="Scope"/> is the set of departments the
+/// reader may see (a scoped admin's, subtrees expanded), null for everything; <see cref="Departments"/> narrows to
+/// members of those departments (a filter the reader chose, subtrees expanded too).
+/// </summary>
+internal sealed record DepartureFilter(
+    IReadOnlySet<long>? Scope = null, string? State = null, IReadOnlySet<long>? Departments = null, DateTimeOffset? From = null, DateTimeOffset? Until = null,
+    string? Trigger = null, string? Search = null)
+{
+    public static readonly DepartureFilter All = new();
+
+    /// <summary>The WHERE clause over <c>successions s</c> joined with <c>members m</c>, and its parameters.</summary>
+    internal (string Sql, DynamicParameters Parameters) Where()
+    {
+        var p = new DynamicParameters();
+        var sql = new List<string> { "TRUE" };
+        if (Scope is not null)
+        {
+            sql.Add("m.departments && @scope");
+            p.Add("scope", Scope.ToArray());
+        }
+
+        if (State is not null)
+        {
+            sql.Add("s.state = @state");
+            p.Add("state", State);
+        }
+
+        if (Departments is not null)
+        {
+            sql.Add("m.departments && @departments");
+            p.Add("departments", Departments.ToArray());
+        }
+
+        if (From is not null)
+        {
+            sql.Add("s.created_at >= @from");
+            p.Add("from", From);
+        }
+
+        if (Until is not null)
+        {
+            sql.Add("s.created_at < @until");
+            p.Add("until", Until);
+        }
+
+        if (Trigger is not null)
+        {
+            sql.Add("s.trigger = @trigger");
+            p.Add("trigger", Trigger);
+        }
+
+        if (!string.IsNullOrWhiteSpace(Search))
+        {
+            sql.Add("(s.handover_userid ILIKE @search ESCAPE '\\' OR m.name ILIKE @search ESCAPE '\\')");
+            p.Add("search", "%" + Search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%");
+        }
+
+        return (string.Join(" AND ", sql), p);
+    }
+}
+
+/// <summary>Which items of a departure a reader wants.</summary>
+internal sealed record ItemFilter(string? State = null, string? Kind = null, string? Reason = null, int? Errcode = null, string? Takeover = null);
 
 /// <summary>Departures and their items as the doors show them; read-only, beside the store that owns the tables.</summary>
 internal sealed class DepartureQueries(NpgsqlDataSource db)
@@ -22,24 +91,32 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
     private const string DepartureColumns =
         "s.id, s.handover_userid, s.api, s.state, s.trigger, s.reason, s.approvers, s.decided_by, s.decided_at, s.created_at, s.updated_at, s.completed_at, s.next_run_at, m.name AS handover_name";
 
-    public async Task<(long Total, IReadOnlyList<DepartureRow> Rows)> ListAsync(string? state, int page, int pageSize, CancellationToken ct)
+    public Task<(long Total, IReadOnlyList<DepartureRow> Rows)> ListAsync(string? state, int page, int pageSize, CancellationToken ct) =>
+        ListAsync(new DepartureFilter(State: state), page, pageSize, ct);
+
+    /// <summary>A page of departures, newest first, and how many match in all.</summary>
+    public async Task<(long Total, IReadOnlyList<DepartureRow> Rows)> ListAsync(DepartureFilter filter, int page, int pageSize, CancellationToken ct)
     {
+        var (where, parameters) = filter.Where();
+        parameters.Add("pageSize", pageSize);
+        parameters.Add("offset", (long)(page - 1) * pageSize);
         await using var connection = await db.OpenConnectionAsync(ct);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT count(*) FROM successions WHERE @state::text IS NULL OR state = @state", new { state }, cancellationToken: ct));
+            $"SELECT count(*) FROM successions s LEFT JOIN members m ON m.userid = s.handover_userid WHERE {where}", parameters, cancellationToken: ct));
         var rows = await connection.QueryAsync<Succession, string?, DepartureRow>(new CommandDefinition(
             $"""
             SELECT {DepartureColumns}
             FROM successions s
             LEFT JOIN members m ON m.userid = s.handover_userid
-            WHERE @state::text IS NULL OR s.state = @state
+            WHERE {where}
             ORDER BY s.created_at DESC, s.id DESC
             LIMIT @pageSize OFFSET @offset
-            """, new { state, pageSize, offset = (long)(page - 1) * pageSize }, cancellationToken: ct), Row, splitOn: "handover_name");
+            """, parameters, cancellationToken: ct), Row, splitOn: "handover_name");
         return (total, [.. rows]);
     }
 
-    public async Task<DepartureRow?> GetAsync(long id, CancellationToken ct)
+    /// <summary>One departure, or null when it does not exist or is outside <paramref name="scope"/>.</summary>
+    public async Task<DepartureRow?> GetAsync(long id, CancellationToken ct, IReadOnlySet<long>? scope = null)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<Succession, string?, DepartureRow>(new CommandDefinition(
@@ -47,11 +124,24 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
             SELECT {DepartureColumns}
             FROM successions s
             LEFT JOIN members m ON m.userid = s.handover_userid
-            WHERE s.id = @id
-            """, new { id }, cancellationToken: ct), Row, splitOn: "handover_name")).SingleOrDefault();
+            WHERE s.id = @id AND (@scope::bigint[] IS NULL OR m.departments && @scope)
+            """, new { id, scope = scope?.ToArray() }, cancellationToken: ct), Row, splitOn: "handover_name")).SingleOrDefault();
     }
 
     private static DepartureRow Row(Succession succession, string? name) => new(succession, name);
+
+    /// <summary>The navigation's badges: open departures, and items waiting for a person.</summary>
+    public async Task<(long Open, long Attention)> NavigationCountsAsync(IReadOnlySet<long>? scope, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
+            """
+            SELECT (SELECT count(*) FROM successions s LEFT JOIN members m ON m.userid = s.handover_userid
+                    WHERE s.state = ANY(@open) AND (@scope::bigint[] IS NULL OR m.departments && @scope)),
+                   (SELECT count(*) FROM succession_items i JOIN successions s ON s.id = i.succession_id LEFT JOIN members m ON m.userid = s.handover_userid
+                    WHERE i.state = ANY(@attention) AND (@scope::bigint[] IS NULL OR m.departments && @scope))
+            """, new { open = SuccessionState.Open, attention = AttentionQueries.States, scope = scope?.ToArray() }, cancellationToken: ct));
+    }
 
     public async Task<IReadOnlyList<ItemCountRow>> CountItemsAsync(long[] successionIds, CancellationToken ct)
     {
@@ -65,30 +155,90 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
             """, new { successionIds }, cancellationToken: ct))];
     }
 
+    public Task<(long Total, IReadOnlyList<ItemRow> Rows)> ListItemsAsync(
+        long successionId, string? state, string? kind, string? reason, int page, int pageSize, CancellationToken ct) =>
+        ListItemsAsync(successionId, new ItemFilter(state, kind, reason), page, pageSize, ct);
+
     /// <summary>Items that need a person first (failed, manual), then those waiting at WeCom, then the rest.</summary>
-    public async Task<(long Total, IReadOnlyList<ItemRow> Rows)> ListItemsAsync(
-        long successionId, string? state, string? kind, string? reason, int page, int pageSize, CancellationToken ct)
+    public async Task<(long Total, IReadOnlyList<ItemRow> Rows)> ListItemsAsync(long successionId, ItemFilter filter, int page, int pageSize, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        const string Filter =
+        const string Where =
             """
-            WHERE succession_id = @successionId
-              AND (@state::text IS NULL OR state = @state)
-              AND (@kind::text IS NULL OR kind = @kind)
-              AND (@reason::text IS NULL OR reason = @reason)
+            WHERE i.succession_id = @successionId
+              AND (@State::text IS NULL OR i.state = @State)
+              AND (@Kind::text IS NULL OR i.kind = @Kind)
+              AND (@Reason::text IS NULL OR i.reason = @Reason)
+              AND (@Errcode::int IS NULL OR i.errcode = @Errcode)
+              AND (@Takeover::text IS NULL OR i.takeover_userid = @Takeover)
             """;
-        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT count(*) FROM succession_items {Filter}", new { successionId, state, kind, reason }, cancellationToken: ct));
+        var args = new { successionId, filter.State, filter.Kind, filter.Reason, filter.Errcode, filter.Takeover };
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM succession_items i {Where}", args, cancellationToken: ct));
         var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
             $"""
-            SELECT id, kind, target_id, takeover_userid, rule, state, reason, errcode, attempts, reroutes, not_before, takeover_time, updated_at
-            FROM succession_items
-            {Filter}
-            ORDER BY CASE WHEN state = ANY(@first) THEN 0 WHEN state = @waiting THEN 1 ELSE 2 END, id
+            SELECT i.id, i.kind, i.target_id, i.takeover_userid, i.rule, i.state, i.reason, i.errcode, i.attempts, i.reroutes,
+                   i.not_before, i.takeover_time, i.updated_at, t.name AS takeover_name
+            FROM succession_items i
+            LEFT JOIN members t ON t.userid = i.takeover_userid
+            {Where}
+            ORDER BY CASE WHEN i.state = ANY(@first) THEN 0 WHEN i.state = @waiting THEN 1 ELSE 2 END, i.id
             LIMIT @pageSize OFFSET @offset
             """,
-            new { successionId, state, kind, reason, first = NeedsPerson, waiting = ItemState.Waiting, pageSize, offset = (long)(page - 1) * pageSize },
+            new
+            {
+                successionId, filter.State, filter.Kind, filter.Reason, filter.Errcode, filter.Takeover,
+                first = NeedsPerson, waiting = ItemState.Waiting, pageSize, offset = (long)(page - 1) * pageSize,
+            },
             cancellationToken: ct));
         return (total, [.. rows]);
     }
+
+    /// <summary>The successors and errcodes a departure's items have, with counts (the choices of the item filters).</summary>
+    public async Task<(IReadOnlyList<(string Takeover, string? Name, long Count)> Successors, IReadOnlyList<(int Errcode, long Count)> Errcodes)> ItemFacetsAsync(
+        long successionId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var successors = await connection.QueryAsync<(string, string?, long)>(new CommandDefinition(
+            """
+            SELECT i.takeover_userid, min(t.name), count(*) FROM succession_items i LEFT JOIN members t ON t.userid = i.takeover_userid
+            WHERE i.succession_id = @successionId AND i.takeover_userid IS NOT NULL GROUP BY i.takeover_userid ORDER BY count(*) DESC, 1
+            """, new { successionId }, cancellationToken: ct));
+        var errcodes = await connection.QueryAsync<(int, long)>(new CommandDefinition(
+            "SELECT errcode, count(*) FROM succession_items WHERE succession_id = @successionId AND errcode IS NOT NULL GROUP BY errcode ORDER BY 2 DESC, 1",
+            new { successionId }, cancellationToken: ct));
+        return ([.. successors], [.. errcodes]);
+    }
+
+    /// <summary>
+    /// Every item of a departure for its handover checklist, in a stable order, streamed row by row: memory stays
+    /// flat however many there are.
+    /// </summary>
+    public async IAsyncEnumerable<ItemRow> StreamItemsAsync(long successionId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT i.id, i.kind, i.target_id, i.takeover_userid, i.rule, i.state, i.reason, i.errcode, i.attempts, i.reroutes,
+                   i.not_before, i.takeover_time, i.updated_at, t.name
+            FROM succession_items i LEFT JOIN members t ON t.userid = i.takeover_userid
+            WHERE i.succession_id = @successionId
+            ORDER BY i.kind, i.id
+            """, connection);
+        command.Parameters.AddWithValue("successionId", successionId);
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return new ItemRow(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), await NullableAsync<string>(reader, 3, ct), await NullableAsync<string>(reader, 4, ct),
+                reader.GetString(5), await NullableAsync<string>(reader, 6, ct), await reader.IsDBNullAsync(7, ct) ? null : reader.GetInt32(7),
+                reader.GetInt16(8), reader.GetInt16(9), await NullableAsync<DateTime?>(reader, 10, ct), await NullableAsync<DateTime?>(reader, 11, ct),
+                reader.GetDateTime(12))
+            {
+                TakeoverName = await NullableAsync<string>(reader, 13, ct),
+            };
+        }
+    }
+
+    private static async Task<T?> NullableAsync<T>(NpgsqlDataReader reader, int ordinal, CancellationToken ct) =>
+        await reader.IsDBNullAsync(ordinal, ct) ? default : reader.GetFieldValue<T>(ordinal);
 }

@@ -16,6 +16,8 @@ internal static class SuccessionsSetup
         var services = builder.Services;
         services.AddSingleton<SuccessionStore>();
         services.AddSingleton<DepartureQueries>();
+        services.AddSingleton<AttentionQueries>();
+        services.AddSingleton<DepartureStatistics>();
         services.AddSingleton<SuccessionWakeUp>();
         services.AddSingleton<SuccessionTriggers>();
         services.AddSingleton<ICallbackEventHandler>(sp => sp.GetRequiredService<SuccessionTriggers>());

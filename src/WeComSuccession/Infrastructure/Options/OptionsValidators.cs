@@ -38,6 +38,14 @@ internal sealed class WeComOptionsValidator : IValidateOptions<WeComOptions>
             failures.Add($"WeCom:Callback:EncodingAESKey must be 43 characters of [A-Za-z0-9] (got {o.Callback.EncodingAESKey?.Length ?? 0}).");
         }
 
+        foreach (var (url, key) in new[] { (o.LoginBaseUrl, "WeCom:LoginBaseUrl"), (o.OAuthBaseUrl, "WeCom:OAuthBaseUrl") })
+        {
+            if (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https"))
+            {
+                failures.Add($"{key} must be an absolute http(s) URL.");
+            }
+        }
+
         if (o.Callback.MaxBodyBytes is < 1024 or > 1024 * 1024)
         {
             failures.Add("WeCom:Callback:MaxBodyBytes must be between 1024 and 1048576.");

@@ -22,6 +22,12 @@ internal sealed class WeComOptions
 
     public string? AgentId { get; set; }
 
+    /// <summary>Host of WeCom's web login (企业微信登录) for the dashboard; a simulator's address in tests and demos.</summary>
+    public Uri LoginBaseUrl { get; set; } = new("https://login.work.weixin.qq.com");
+
+    /// <summary>Host of WeCom's OAuth2 authorize page for the workbench opened inside WeCom.</summary>
+    public Uri OAuthBaseUrl { get; set; } = new("https://open.weixin.qq.com");
+
     public CallbackOptions Callback { get; set; } = new();
 
     internal sealed class CallbackOptions
