@@ -10,7 +10,14 @@ public sealed class SimulatorControlPageTests(BrowserFixture browser) : BrowserT
     public async Task ControlPage_DeleteMember_BrowserReachesLoopbackSimulatorAndPostsForm()
     {
         // Drop: the simulator records the delete_user callback instead of sending it to a service that is not running.
-        await using var wecom = await SimulatorHost.StartAsync(new SimulatorOptions { Callback = { Drop = true } }, TestContext.Current.CancellationToken);
+        // A fixed start and an all but stopped clock keep the page, and so the committed screenshot, the same every run.
+        var options = new SimulatorOptions
+        {
+            Callback = { Drop = true },
+            StartTime = new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.FromHours(8)),
+            ClockFactor = 0.000001,
+        };
+        await using var wecom = await SimulatorHost.StartAsync(options, TestContext.Current.CancellationToken);
         var page = await OpenDesktopAsync();
 
         await page.GotoAsync(new Uri(wecom.BaseUrl, "_sim").ToString());

@@ -49,6 +49,8 @@ public sealed class BrowserFixture : IAsyncLifetime
                 "deploy/local/test.sh does it) or set CHROMIUM_PATH to a Chromium executable. Playwright's own browser download is not used.");
         }
 
+        // Generous waits: the machine is shared with builds; a wait only lasts this long when a test fails.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _site = await StaticSite.StartAsync(RepoPaths.ServiceWebRoot, RepoPaths.StyleGuide);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -28,7 +28,7 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
     {
         ArgumentNullException.ThrowIfNull(profile);
         var context = await browser.Browser.NewContextAsync(profile.ContextOptions(locale));
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
         await context.Tracing.StartAsync(new TracingStartOptions { Screenshots = false, Snapshots = true, Sources = false });
         var page = await context.NewPageAsync();
         var problems = new List<string>();
