@@ -10,6 +10,8 @@ repo=$(cd "$here/../.." && pwd)
 cd "$repo"
 # shellcheck source=deploy/local/postgres.sh
 source "$here/postgres.sh"
+# shellcheck source=deploy/local/web.sh
+source "$here/web.sh"
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 urls=${URLS:-http://127.0.0.1:5080}
@@ -35,6 +37,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# The service's build restores its front-end libraries with `npm ci` (src/WeComSuccession/FrontEnd.targets).
+web_ensure_npm
 
 if [[ -z ${ConnectionStrings__Postgres:-} ]]; then
   pg_ensure_installed

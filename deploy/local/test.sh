@@ -10,6 +10,8 @@ repo=$(cd "$here/../.." && pwd)
 cd "$repo"
 # shellcheck source=deploy/local/postgres.sh
 source "$here/postgres.sh"
+# shellcheck source=deploy/local/web.sh
+source "$here/web.sh"
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # No build processes that outlive the run (MSBuild nodes, the compiler server): they could hold
@@ -33,6 +35,10 @@ trap cleanup EXIT
 # Turn signals into a normal exit so the EXIT trap stops PostgreSQL.
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# The build runs `npm ci` (src/WeComSuccession/FrontEnd.targets); the browser tests drive Debian's Chromium.
+web_ensure_npm
+web_ensure_chromium
 
 if [[ -n ${ConnectionStrings__Postgres:-} ]]; then
   echo "[test] using the PostgreSQL given in ConnectionStrings__Postgres" >&2
