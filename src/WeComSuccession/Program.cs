@@ -35,7 +35,6 @@ builder.AddAdminApi();
 builder.AddDashboard();
 
 var app = builder.Build();
-app.UseStaticFiles(); // wwwroot: css/js we write, lib/ from npm (FrontEnd.targets)
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
 app.MapCallbacks();

@@ -60,7 +60,7 @@ internal static class DashboardSetup
             app.UseWhen(
                 context => context.Request.Path.StartsWithSegments("/admin") && !context.Request.Path.StartsWithSegments("/admin/jobs"),
                 admin => admin.UseStatusCodePagesWithReExecute("/admin/status/{0}"));
-            app.UseStaticFiles();
+            app.UseStaticFiles(); // wwwroot: css/js we write, lib/ from npm (FrontEnd.targets)
             next(app);
         };
     }
