@@ -19,8 +19,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSingleton(ServiceClock.Real);
 builder.AddServiceOptions();
 builder.AddWebHardening();
-builder.AddPeopleAuthentication();
 builder.AddDatabase();
+builder.AddPeopleAuthentication(); // after the database: its keys live there, read at start
 builder.AddJobs();
 builder.AddWeComApi();
 builder.AddAudit();

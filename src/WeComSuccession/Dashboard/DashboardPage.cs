@@ -58,6 +58,9 @@ internal abstract class DashboardPage(PeopleRights people, IStringLocalizer<Dash
     public static string Local(DateTime? utc, string format = "yyyy-MM-dd HH:mm") =>
         utc is { } t ? TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(t, DateTimeKind.Utc), China).ToString(format, CultureInfo.InvariantCulture) : "—";
 
+    /// <summary>The date in China at <paramref name="instant"/>.</summary>
+    public static DateOnly ChinaDate(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, China).DateTime);
+
     /// <summary>A China-time date (from a filter) as the UTC instant it starts.</summary>
     public static DateTimeOffset StartOfDay(DateOnly day) =>
         new(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), China), TimeSpan.Zero);
