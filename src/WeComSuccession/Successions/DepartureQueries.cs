@@ -3,8 +3,11 @@ using Npgsql;
 
 namespace WeComSuccession.Successions;
 
-/// <summary>A departure as people read it: the succession, and its member's name as the directory last had it.</summary>
-internal sealed record DepartureRow(Succession Succession, string? HandoverName);
+/// <summary>A departure as people read it: the succession, and its member's name and main department as the directory last had them.</summary>
+internal sealed record DepartureRow(Succession Succession, string? HandoverName, long? DepartmentId = null, string? DepartmentName = null);
+
+/// <summary>The leaver's name and department, as the second half of a departure row.</summary>
+internal sealed record Leaver(string? HandoverName, long? DepartmentId, string? DepartmentName);
 
 internal sealed record ItemCountRow(long SuccessionId, string Kind, string State, long Count);
 
@@ -22,7 +25,7 @@ internal sealed record ItemRow(
 /// members of those departments (a filter the reader chose, subtrees expanded too).
 /// </summary>
 internal sealed record DepartureFilter(
-    IReadOnlySet<long>? Scope = null, string? State = null, IReadOnlySet<long>? Departments = null, DateTimeOffset? From = null, DateTimeOffset? Until = null,
+    IReadOnlySet<long>? Scope = null, IReadOnlyList<string>? States = null, IReadOnlySet<long>? Departments = null, DateTimeOffset? From = null, DateTimeOffset? Until = null,
     string? Trigger = null, string? Search = null)
 {
     public static readonly DepartureFilter All = new();
@@ -38,10 +41,10 @@ internal sealed record DepartureFilter(
             p.Add("scope", Scope.ToArray());
         }
 
-        if (State is not null)
+        if (States is { Count: > 0 })
         {
-            sql.Add("s.state = @state");
-            p.Add("state", State);
+            sql.Add("s.state = ANY(@states)");
+            p.Add("states", States.ToArray());
         }
 
         if (Departments is not null)
@@ -89,10 +92,20 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
 
     /// <summary>The succession's columns, then the member's name (Dapper splits the row at <c>handover_name</c>).</summary>
     private const string DepartureColumns =
-        "s.id, s.handover_userid, s.api, s.state, s.trigger, s.reason, s.approvers, s.decided_by, s.decided_at, s.created_at, s.updated_at, s.completed_at, s.next_run_at, m.name AS handover_name";
+        """
+        s.id, s.handover_userid, s.api, s.state, s.trigger, s.reason, s.approvers, s.decided_by, s.decided_at, s.created_at, s.updated_at, s.completed_at,
+        s.next_run_at, m.name AS handover_name, COALESCE(m.main_department, m.departments[1]) AS department_id, d.name AS department_name
+        """;
+
+    private const string DepartureFrom =
+        """
+        FROM successions s
+        LEFT JOIN members m ON m.userid = s.handover_userid
+        LEFT JOIN departments d ON d.id = COALESCE(m.main_department, m.departments[1])
+        """;
 
     public Task<(long Total, IReadOnlyList<DepartureRow> Rows)> ListAsync(string? state, int page, int pageSize, CancellationToken ct) =>
-        ListAsync(new DepartureFilter(State: state), page, pageSize, ct);
+        ListAsync(new DepartureFilter(States: state is null ? null : [state]), page, pageSize, ct);
 
     /// <summary>A page of departures, newest first, and how many match in all.</summary>
     public async Task<(long Total, IReadOnlyList<DepartureRow> Rows)> ListAsync(DepartureFilter filter, int page, int pageSize, CancellationToken ct)
@@ -103,11 +116,10 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync(ct);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT count(*) FROM successions s LEFT JOIN members m ON m.userid = s.handover_userid WHERE {where}", parameters, cancellationToken: ct));
-        var rows = await connection.QueryAsync<Succession, string?, DepartureRow>(new CommandDefinition(
+        var rows = await connection.QueryAsync<Succession, Leaver, DepartureRow>(new CommandDefinition(
             $"""
             SELECT {DepartureColumns}
-            FROM successions s
-            LEFT JOIN members m ON m.userid = s.handover_userid
+            {DepartureFrom}
             WHERE {where}
             ORDER BY s.created_at DESC, s.id DESC
             LIMIT @pageSize OFFSET @offset
@@ -119,16 +131,25 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
     public async Task<DepartureRow?> GetAsync(long id, CancellationToken ct, IReadOnlySet<long>? scope = null)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<Succession, string?, DepartureRow>(new CommandDefinition(
+        return (await connection.QueryAsync<Succession, Leaver, DepartureRow>(new CommandDefinition(
             $"""
             SELECT {DepartureColumns}
-            FROM successions s
-            LEFT JOIN members m ON m.userid = s.handover_userid
+            {DepartureFrom}
             WHERE s.id = @id AND (@scope::bigint[] IS NULL OR m.departments && @scope)
             """, new { id, scope = scope?.ToArray() }, cancellationToken: ct), Row, splitOn: "handover_name")).SingleOrDefault();
     }
 
-    private static DepartureRow Row(Succession succession, string? name) => new(succession, name);
+    private static DepartureRow Row(Succession succession, Leaver leaver) => new(succession, leaver.HandoverName, leaver.DepartmentId, leaver.DepartmentName);
+
+    /// <summary>How many departures match <paramref name="filter"/> in each state (its own state filter ignored): the chips above the list.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountByStateAsync(DepartureFilter filter, CancellationToken ct)
+    {
+        var (where, parameters) = (filter with { States = null }).Where();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<(string State, long Count)>(new CommandDefinition(
+            $"SELECT s.state, count(*) FROM successions s LEFT JOIN members m ON m.userid = s.handover_userid WHERE {where} GROUP BY s.state",
+            parameters, cancellationToken: ct))).ToDictionary(r => r.State, r => r.Count);
+    }
 
     /// <summary>The navigation's badges: open departures, and items waiting for a person.</summary>
     public async Task<(long Open, long Attention)> NavigationCountsAsync(IReadOnlySet<long>? scope, CancellationToken ct)

@@ -7,10 +7,11 @@ namespace WeComSuccession.Transfers;
 
 /// <summary>
 /// What an admin does with items that need a person, whichever door they use: retry them, or give them to a
-/// successor of their choosing. Each call reports every item asked for (changed, or skipped and why); a completed
+/// successor of their choosing — for departures within their departments (<see cref="SuccessionAccess"/>). Each call reports every item asked for (changed, or skipped and why); a completed
 /// departure with a changed item reopens, and the engine is woken to send.
 /// </summary>
-internal sealed partial class ItemCommands(SuccessionStore store, MemberDirectory directory, SuccessionWakeUp wake, ILogger<ItemCommands> logger)
+internal sealed partial class ItemCommands(
+    SuccessionStore store, SuccessionAccess access, MemberDirectory directory, SuccessionWakeUp wake, ILogger<ItemCommands> logger)
 {
     /// <summary>Succession states in which items may be retried or re-assigned.</summary>
     public static readonly string[] Changeable = [SuccessionState.AwaitingApproval, SuccessionState.AwaitingDeletion, SuccessionState.Transferring, SuccessionState.Completed];
@@ -66,6 +67,11 @@ internal sealed partial class ItemCommands(SuccessionStore store, MemberDirector
         var outcome = await store.ChangeAsync<ItemChangeReport>(successionId, async change =>
         {
             var s = change.Succession;
+            if (await access.MayActAsync(s, actor, ct) is { } denied)
+            {
+                return denied;
+            }
+
             if (!Changeable.Contains(s.State))
             {
                 return Failure.Conflict($"Departure {successionId} is {s.State}; items can be changed while it is {string.Join(", ", Changeable)}.");
