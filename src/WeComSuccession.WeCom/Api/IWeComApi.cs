@@ -21,6 +21,9 @@ internal interface IWeComApi
     [Get("/cgi-bin/department/simplelist")]
     Task<IApiResponse<CgibinDepartmentSimpleListResponse>> CgibinDepartmentSimpleListAsync([Query] CgibinDepartmentSimpleListRequest request, CancellationToken cancellationToken);
 
+    [Get("/cgi-bin/department/list")]
+    Task<IApiResponse<CgibinDepartmentListResponse>> CgibinDepartmentListAsync([Query] CgibinDepartmentListRequest request, CancellationToken cancellationToken);
+
     [Post("/cgi-bin/user/list_id")]
     Task<IApiResponse<CgibinUserListIdResponse>> CgibinUserListIdAsync([Body] CgibinUserListIdRequest request, CancellationToken cancellationToken);
 

@@ -26,6 +26,13 @@ public sealed partial class WeComClient
         return SendAsync(WeComEndpoints.DepartmentSimpleList, (api, ct) => api.CgibinDepartmentSimpleListAsync(request, ct), cancellationToken);
     }
 
+    /// <summary><c>GET /cgi-bin/department/list</c>: departments below <see cref="CgibinDepartmentListRequest.Id"/>, with names where readable.</summary>
+    public Task<CgibinDepartmentListResponse> ExecuteCgibinDepartmentListAsync(CgibinDepartmentListRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync(WeComEndpoints.DepartmentList, (api, ct) => api.CgibinDepartmentListAsync(request, ct), cancellationToken);
+    }
+
     /// <summary><c>POST /cgi-bin/user/list_id</c>: one page of (userid, department) rows; needs the 通讯录同步 secret.</summary>
     public Task<CgibinUserListIdResponse> ExecuteCgibinUserListIdAsync(CgibinUserListIdRequest request, CancellationToken cancellationToken = default)
     {

@@ -24,6 +24,7 @@ internal static class WeComEndpoints
     public static readonly WeComEndpoint GetToken = Add(new("/cgi-bin/gettoken", Get, Idempotent: true, NeedsToken: false));
     public static readonly WeComEndpoint UserGet = Add(new("/cgi-bin/user/get", Get, Idempotent: true));
     public static readonly WeComEndpoint DepartmentSimpleList = Add(new("/cgi-bin/department/simplelist", Get, Idempotent: true));
+    public static readonly WeComEndpoint DepartmentList = Add(new("/cgi-bin/department/list", Get, Idempotent: true));
     public static readonly WeComEndpoint UserListId = Add(new("/cgi-bin/user/list_id", Post, Idempotent: true));
     public static readonly WeComEndpoint GetFollowUserList = Add(new("/cgi-bin/externalcontact/get_follow_user_list", Get, Idempotent: true));
     public static readonly WeComEndpoint ExternalContactList = Add(new("/cgi-bin/externalcontact/list", Get, Idempotent: true));

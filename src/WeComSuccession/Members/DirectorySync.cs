@@ -13,8 +13,8 @@ internal sealed partial class DirectorySync(WeComClient wecom, MemberReader read
     public async Task<int> SyncAllAsync(CancellationToken ct)
     {
         // The tree first: scoped admins see departures by department, also of members who leave later.
-        var tree = await wecom.ExecuteCgibinDepartmentSimpleListAsync(new CgibinDepartmentSimpleListRequest(), ct);
-        await departments.SaveAsync([.. tree.DepartmentId.Select(d => new Department(d.Id, d.ParentId, null, d.Order))], ct);
+        var tree = await wecom.ExecuteCgibinDepartmentListAsync(new CgibinDepartmentListRequest(), ct);
+        await departments.SaveAsync([.. tree.Department.Select(d => new Department(d.Id, d.ParentId, string.IsNullOrEmpty(d.Name) ? null : d.Name, d.Order))], ct);
 
         var followers = (await wecom.ExecuteExternalContactGetFollowUserListAsync(new ExternalContactGetFollowUserListRequest(), ct)).FollowUser.ToHashSet(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);

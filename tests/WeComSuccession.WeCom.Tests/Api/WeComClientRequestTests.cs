@@ -22,6 +22,7 @@ public sealed class WeComClientRequestTests
 
         await c.ExecuteCgibinUserGetAsync(new CgibinUserGetRequest { UserId = "u1" }, Ct);
         await c.ExecuteCgibinDepartmentSimpleListAsync(new CgibinDepartmentSimpleListRequest(), Ct);
+        await c.ExecuteCgibinDepartmentListAsync(new CgibinDepartmentListRequest(), Ct);
         await c.ExecuteCgibinUserListIdAsync(new CgibinUserListIdRequest(), Ct);
         await c.ExecuteExternalContactGetFollowUserListAsync(new ExternalContactGetFollowUserListRequest(), Ct);
         await c.ExecuteExternalContactListAsync(new ExternalContactListRequest { UserId = "u1" }, Ct);
