@@ -109,9 +109,6 @@ internal sealed class DeparturesModel(
         return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/admin/departures", query.Where(q => !string.IsNullOrEmpty(q.Value)));
     }
 
-    public string DepartmentName(long? id, string? name) =>
-        name ?? (id is { } d ? T["Department.Unnamed", d] : "—");
-
     /// <summary>Departments in tree order with their depth, for an indented picker.</summary>
     private static List<(Department, int)> Tree(IReadOnlyList<Department> all)
     {

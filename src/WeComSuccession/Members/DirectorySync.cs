@@ -8,7 +8,8 @@ internal sealed partial class DirectorySync(WeComClient wecom, MemberReader read
 {
     /// <summary>
     /// Snapshots the department tree, and every member with 客户联系 permission and their direct leaders, so that the
-    /// leaders and departments of a member who is deleted later are still known. One user/get per member; run daily.
+    /// leaders and departments of a member who is deleted later are still known, and each one's customer count. One
+    /// user/get per member and one externalcontact/list per member with 客户联系; run daily.
     /// </summary>
     public async Task<int> SyncAllAsync(CancellationToken ct)
     {
@@ -30,6 +31,13 @@ internal sealed partial class DirectorySync(WeComClient wecom, MemberReader read
             if (lookup.Member is { } member)
             {
                 await directory.UpsertAsync(member, ct);
+                if (followers.Contains(userid))
+                {
+                    // The load shown beside each member when a person picks a successor; the successor chain reads it live.
+                    var customers = await wecom.ExecuteExternalContactListAsync(new ExternalContactListRequest { UserId = userid }, ct);
+                    await directory.SetCustomerCountAsync(userid, customers.ExternalUserId.Count, ct);
+                }
+
                 foreach (var leader in member.DirectLeaders)
                 {
                     pending.Enqueue(leader);

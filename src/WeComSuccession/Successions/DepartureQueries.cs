@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using WeComSuccession.Infrastructure.Db;
 
 namespace WeComSuccession.Successions;
 
@@ -11,12 +12,39 @@ internal sealed record Leaver(string? HandoverName, long? DepartmentId, string? 
 
 internal sealed record ItemCountRow(long SuccessionId, string Kind, string State, long Count);
 
-internal sealed record ItemRow(
-    long Id, string Kind, string TargetId, string? TakeoverUserid, string? Rule, string State, string? Reason, int? Errcode,
-    short Attempts, short Reroutes, DateTime? NotBefore, DateTime? TakeoverTime, DateTime UpdatedAt)
+/// <summary>One item as the doors show it. (Init properties: Dapper maps them by name, whatever columns a query adds.)</summary>
+internal sealed record ItemRow
 {
-    /// <summary>The successor's name, when the directory knows them (read by the dashboard's queries).</summary>
+    public long Id { get; init; }
+
+    public string Kind { get; init; } = "";
+
+    public string TargetId { get; init; } = "";
+
+    public string? TakeoverUserid { get; init; }
+
+    /// <summary>The successor's name, when the directory knows them.</summary>
     public string? TakeoverName { get; init; }
+
+    public string? Rule { get; init; }
+
+    public string State { get; init; } = "";
+
+    public string? Reason { get; init; }
+
+    public int? Errcode { get; init; }
+
+    public short Attempts { get; init; }
+
+    public short Reroutes { get; init; }
+
+    public DateTime? NotBefore { get; init; }
+
+    public DateTime? TakeoverTime { get; init; }
+
+    public DateTime UpdatedAt { get; init; }
+
+    public string? HandledNote { get; init; }
 }
 
 /// <summary>
@@ -74,7 +102,7 @@ internal sealed record DepartureFilter(
         if (!string.IsNullOrWhiteSpace(Search))
         {
             sql.Add("(s.handover_userid ILIKE @search ESCAPE '\\' OR m.name ILIKE @search ESCAPE '\\')");
-            p.Add("search", "%" + Search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%");
+            p.Add("search", Like.Containing(Search));
         }
 
         return (string.Join(" AND ", sql), p);
@@ -160,7 +188,7 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
             SELECT (SELECT count(*) FROM successions s LEFT JOIN members m ON m.userid = s.handover_userid
                     WHERE s.state = ANY(@open) AND (@scope::bigint[] IS NULL OR m.departments && @scope)),
                    (SELECT count(*) FROM succession_items i JOIN successions s ON s.id = i.succession_id LEFT JOIN members m ON m.userid = s.handover_userid
-                    WHERE i.state = ANY(@attention) AND (@scope::bigint[] IS NULL OR m.departments && @scope))
+                    WHERE i.state = ANY(@attention) AND i.handled_at IS NULL AND (@scope::bigint[] IS NULL OR m.departments && @scope))
             """, new { open = SuccessionState.Open, attention = AttentionQueries.States, scope = scope?.ToArray() }, cancellationToken: ct));
     }
 
@@ -198,7 +226,7 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
         var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
             $"""
             SELECT i.id, i.kind, i.target_id, i.takeover_userid, i.rule, i.state, i.reason, i.errcode, i.attempts, i.reroutes,
-                   i.not_before, i.takeover_time, i.updated_at, t.name AS takeover_name
+                   i.not_before, i.takeover_time, i.updated_at, t.name AS takeover_name, i.handled_note
             FROM succession_items i
             LEFT JOIN members t ON t.userid = i.takeover_userid
             {Where}
@@ -212,6 +240,18 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
             },
             cancellationToken: ct));
         return (total, [.. rows]);
+    }
+
+    /// <summary>Customers on their way to each of <paramref name="takeovers"/> (planned, queued, submitted or waiting), across departures.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> InFlightToAsync(IReadOnlyCollection<string> takeovers, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<(string Takeover, long Count)>(new CommandDefinition(
+            """
+            SELECT takeover_userid, count(*) FROM succession_items
+            WHERE takeover_userid = ANY(@takeovers) AND kind = @Customer AND state IN ('planned', 'queued', 'submitting', 'waiting')
+            GROUP BY takeover_userid
+            """, new { takeovers = takeovers.ToArray(), ItemKind.Customer }, cancellationToken: ct))).ToDictionary(r => r.Takeover, r => r.Count);
     }
 
     /// <summary>The successors and errcodes a departure's items have, with counts (the choices of the item filters).</summary>
@@ -240,7 +280,7 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
         await using var command = new NpgsqlCommand(
             """
             SELECT i.id, i.kind, i.target_id, i.takeover_userid, i.rule, i.state, i.reason, i.errcode, i.attempts, i.reroutes,
-                   i.not_before, i.takeover_time, i.updated_at, t.name
+                   i.not_before, i.takeover_time, i.updated_at, t.name, i.handled_note
             FROM succession_items i LEFT JOIN members t ON t.userid = i.takeover_userid
             WHERE i.succession_id = @successionId
             ORDER BY i.kind, i.id
@@ -249,13 +289,14 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
         while (await reader.ReadAsync(ct))
         {
-            yield return new ItemRow(
-                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), await NullableAsync<string>(reader, 3, ct), await NullableAsync<string>(reader, 4, ct),
-                reader.GetString(5), await NullableAsync<string>(reader, 6, ct), await reader.IsDBNullAsync(7, ct) ? null : reader.GetInt32(7),
-                reader.GetInt16(8), reader.GetInt16(9), await NullableAsync<DateTime?>(reader, 10, ct), await NullableAsync<DateTime?>(reader, 11, ct),
-                reader.GetDateTime(12))
+            yield return new ItemRow
             {
-                TakeoverName = await NullableAsync<string>(reader, 13, ct),
+                Id = reader.GetInt64(0), Kind = reader.GetString(1), TargetId = reader.GetString(2), TakeoverUserid = await NullableAsync<string>(reader, 3, ct),
+                Rule = await NullableAsync<string>(reader, 4, ct), State = reader.GetString(5), Reason = await NullableAsync<string>(reader, 6, ct),
+                Errcode = await reader.IsDBNullAsync(7, ct) ? null : reader.GetInt32(7), Attempts = reader.GetInt16(8), Reroutes = reader.GetInt16(9),
+                NotBefore = await NullableAsync<DateTime?>(reader, 10, ct), TakeoverTime = await NullableAsync<DateTime?>(reader, 11, ct),
+                UpdatedAt = reader.GetDateTime(12), TakeoverName = await NullableAsync<string>(reader, 13, ct),
+                HandledNote = await NullableAsync<string>(reader, 14, ct),
             };
         }
     }

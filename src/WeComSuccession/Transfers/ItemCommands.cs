@@ -11,7 +11,7 @@ namespace WeComSuccession.Transfers;
 /// departure with a changed item reopens, and the engine is woken to send.
 /// </summary>
 internal sealed partial class ItemCommands(
-    SuccessionStore store, SuccessionAccess access, MemberDirectory directory, SuccessionWakeUp wake, ILogger<ItemCommands> logger)
+    SuccessionStore store, SuccessionAccess access, MemberDirectory directory, SuccessionWakeUp wake, ServiceClock clock, ILogger<ItemCommands> logger)
 {
     /// <summary>Succession states in which items may be retried or re-assigned.</summary>
     public static readonly string[] Changeable = [SuccessionState.AwaitingApproval, SuccessionState.AwaitingDeletion, SuccessionState.Transferring, SuccessionState.Completed];
@@ -27,8 +27,31 @@ internal sealed partial class ItemCommands(
         ChangeAsync(successionId, itemIds, actor, "item.retry", null, (s, item) =>
             !Retryable.Contains(item.State) ? (null, $"only failed and manual items are retried; this one is {item.State}")
             : item.TakeoverUserid is null ? (null, "no successor: re-assign it instead")
-            : (item with { State = ReleasedState(s), Reason = null, Errcode = null, NotBefore = null }, null),
+            : (Unhandled(item) with { State = ReleasedState(s), Reason = null, Errcode = null, NotBefore = null }, null),
             ct);
+
+    /// <summary>
+    /// Records that a person took care of failed, refused or manual items outside the service (the note says how):
+    /// their state stays what it was, and they no longer wait for a person.
+    /// </summary>
+    public Task<Outcome<ItemChangeReport>> MarkHandledAsync(long successionId, long[] itemIds, string note, Actor actor, CancellationToken ct)
+    {
+        var at = AuditFormat.ToStoredTime(clock.GetUtcNow());
+        return ChangeAsync(successionId, itemIds, actor, "item.handled",
+            _ => string.IsNullOrWhiteSpace(note) || note.Length > MaxNoteLength
+                ? Failure.Invalid("note", $"A note of 1 to {MaxNoteLength} characters says how the items were handled.")
+                : null,
+            (_, item) => !Retryable.Contains(item.State) && item.State != ItemState.Refused
+                ? (null, $"only failed, refused and manual items are handled by a person; this one is {item.State}")
+                : item.HandledAt is not null ? (null, "already handled: " + item.HandledNote)
+                : (item with { HandledNote = note.Trim(), HandledBy = actor.AuditName, HandledAt = at }, null),
+            ct,
+            wakeEngine: false);
+    }
+
+    public const int MaxNoteLength = 500;
+
+    private static SuccessionItem Unhandled(SuccessionItem item) => item with { HandledNote = null, HandledBy = null, HandledAt = null };
 
     /// <summary>
     /// Items that nothing is in flight for get the successor a person chose (rule <c>manual</c>), who must be
@@ -46,7 +69,7 @@ internal sealed partial class ItemCommands(
                     return (null, $"only {string.Join(", ", ItemState.Reassignable)} items are re-assigned; this one is {item.State}");
                 }
 
-                var changed = SuccessorAssignment.Assign(item, target!.Userid, ReleasedState(s));
+                var changed = SuccessorAssignment.Assign(Unhandled(item), target!.Userid, ReleasedState(s));
                 return changed == item ? (null, $"already assigned to {target.Userid}") : (changed, null);
             },
             ct);
@@ -62,7 +85,8 @@ internal sealed partial class ItemCommands(
         string action,
         Func<Succession, Failure?>? validate,
         Func<Succession, SuccessionItem, (SuccessionItem? After, string? Skipped)> decide,
-        CancellationToken ct)
+        CancellationToken ct,
+        bool wakeEngine = true)
     {
         var outcome = await store.ChangeAsync<ItemChangeReport>(successionId, async change =>
         {
@@ -83,7 +107,7 @@ internal sealed partial class ItemCommands(
             }
 
             var report = await change.ChangeItemsAsync(itemIds, item => decide(s, item), actor, action);
-            if (report.Changed.Count > 0 && s.State == SuccessionState.Completed)
+            if (report.Changed.Count > 0 && s.State == SuccessionState.Completed && wakeEngine)
             {
                 await change.TransitionAsync(s with { State = SuccessionState.Transferring }, actor, "succession.reopen");
             }
@@ -94,7 +118,7 @@ internal sealed partial class ItemCommands(
         if (outcome.Value is { } done)
         {
             LogItemsChanged(logger, action, successionId, done.Changed.Count, done.Skipped.Count, actor);
-            if (done.Changed.Count > 0)
+            if (done.Changed.Count > 0 && wakeEngine)
             {
                 await wake.WakeAsync(successionId, ct);
             }
