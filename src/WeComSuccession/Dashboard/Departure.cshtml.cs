@@ -119,7 +119,7 @@ internal sealed class DepartureModel(
     private IActionResult Done(long id, Outcome<Decision> outcome, string message)
     {
         Tell(outcome.IsDone ? message : Explain(outcome), outcome.IsDone);
-        return outcome.Kind == OutcomeKind.NotFound ? NotFound() : Back(id);
+        return Refused(outcome) ?? Back(id);
     }
 
     private IActionResult Report(long id, Outcome<ItemChangeReport> outcome, string verb)
@@ -127,7 +127,7 @@ internal sealed class DepartureModel(
         if (outcome.Value is not { } report)
         {
             Tell(Explain(outcome), success: false);
-            return outcome.Kind == OutcomeKind.NotFound ? NotFound() : Back(id);
+            return Refused(outcome) ?? Back(id);
         }
 
         var done = T["Departure.Verb." + verb];

@@ -19,8 +19,9 @@ public sealed class SuccessionHarness : IAsyncDisposable
 
     private static readonly JsonSerializerOptions SeedJson = new(JsonSerializerDefaults.Web);
 
-    private SuccessionHarness(TestDatabase database, RunningSimulator wecom, ServiceFactory service, string seedFile)
+    private SuccessionHarness(TestDatabase database, RunningSimulator wecom, ServiceFactory service, string seedFile, Uri serviceUrl)
     {
+        ServiceUrl = serviceUrl;
         Database = database;
         WeCom = wecom;
         Service = service;
@@ -28,6 +29,9 @@ public sealed class SuccessionHarness : IAsyncDisposable
     }
 
     public TestDatabase Database { get; }
+
+    /// <summary>Where the service listens (Kestrel on loopback), for clients that must see real redirects and cookies.</summary>
+    public Uri ServiceUrl { get; }
 
     public RunningSimulator WeCom { get; }
 
@@ -76,7 +80,7 @@ public sealed class SuccessionHarness : IAsyncDisposable
         var service = new ServiceFactory(database.ConnectionString, all, wecom.Simulator.Clock);
         service.UseKestrel(port);
         service.StartServer();
-        var harness = new SuccessionHarness(database, wecom, service, seedFile);
+        var harness = new SuccessionHarness(database, wecom, service, seedFile, new Uri($"http://127.0.0.1:{port}"));
         if (syncDirectory)
         {
             await service.Services.GetRequiredService<DirectorySync>().SyncAllAsync(TestContext.Current.CancellationToken);
@@ -89,6 +93,8 @@ public sealed class SuccessionHarness : IAsyncDisposable
     public static Dictionary<string, string?> FastSettings(Uri weComBaseUrl) => new()
     {
         ["WeCom:ApiBaseUrl"] = weComBaseUrl.ToString(),
+        ["WeCom:LoginBaseUrl"] = weComBaseUrl.ToString(),
+        ["WeCom:OAuthBaseUrl"] = weComBaseUrl.ToString(),
         ["WeCom:ThrottlePause"] = "00:00:01",
         ["WeCom:MaxPauseWait"] = "00:00:02",
         ["WeCom:RequestTimeout"] = "00:00:05",
