@@ -60,6 +60,8 @@ internal sealed class MeasureSystem : IAsyncDisposable
         ["WeCom:AgentId"] = "1000002",
         ["WeCom:Secret"] = Secret,
         ["WeCom:ApiBaseUrl"] = apiBase.ToString(),
+        ["WeCom:LoginBaseUrl"] = apiBase.ToString(),
+        ["WeCom:OAuthBaseUrl"] = apiBase.ToString(),
         ["WeCom:Callback:Token"] = Token,
         ["WeCom:Callback:EncodingAESKey"] = EncodingAesKey,
     };
@@ -67,9 +69,14 @@ internal sealed class MeasureSystem : IAsyncDisposable
     /// <param name="corp">The simulated corp.</param>
     /// <param name="settings">Service settings beyond <see cref="RequiredSettings"/> (null values are skipped).</param>
     /// <param name="startService">False: only the database and the simulator; the caller starts the service on <see cref="ServicePort"/>.</param>
-    public static async Task<MeasureSystem> StartAsync(CorpSeed corp, IReadOnlyDictionary<string, string?>? settings = null, bool startService = true)
+    /// <param name="database">A database prepared by the caller (e.g. a filled one kept across runs); null: a fresh one.</param>
+    /// <param name="startTime">The simulated (and so the service's) time at start; null: the real time.</param>
+    /// <param name="services">Changes to the service's services (e.g. a measuring middleware).</param>
+    public static async Task<MeasureSystem> StartAsync(
+        CorpSeed corp, IReadOnlyDictionary<string, string?>? settings = null, bool startService = true,
+        MeasureDatabase? database = null, DateTimeOffset? startTime = null, Action<IServiceCollection>? services = null)
     {
-        var database = await MeasureDatabase.CreateAsync();
+        database ??= await MeasureDatabase.CreateAsync();
         var seedFile = Path.Combine(Path.GetTempPath(), $"measure-corp-{Guid.NewGuid():N}.json");
         RunningSimulator? wecom = null;
         MeasureService? service = null;
@@ -83,6 +90,7 @@ internal sealed class MeasureSystem : IAsyncDisposable
                 Secret = Secret,
                 SeedFile = seedFile,
                 ClockFactor = 1,
+                StartTime = startTime,
                 Callback = { Url = $"http://127.0.0.1:{port}/wecom/callback", Token = Token, EncodingAESKey = EncodingAesKey },
             });
 
@@ -94,7 +102,7 @@ internal sealed class MeasureSystem : IAsyncDisposable
                     all[key] = value;
                 }
 
-                service = new MeasureService(database.ConnectionString, all, wecom.Simulator.Clock);
+                service = new MeasureService(database.ConnectionString, all, wecom.Simulator.Clock, services);
                 service.UseKestrel(port);
                 service.StartServer();
             }
@@ -179,7 +187,8 @@ internal sealed class MeasureSystem : IAsyncDisposable
 }
 
 /// <summary>The service in this process on Kestrel, environment Production, logs on stderr.</summary>
-internal sealed class MeasureService(string connectionString, IReadOnlyDictionary<string, string?> settings, TimeProvider? clock) : WebApplicationFactory<Program>
+internal sealed class MeasureService(
+    string connectionString, IReadOnlyDictionary<string, string?> settings, TimeProvider? clock, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -196,22 +205,31 @@ internal sealed class MeasureService(string connectionString, IReadOnlyDictionar
         builder.ConfigureLogging(logging => logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         if (clock is not null)
         {
-            builder.ConfigureTestServices(services => services.AddSingleton(new ServiceClock(clock)));
+            builder.ConfigureTestServices(s => s.AddSingleton(new ServiceClock(clock)));
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 }
 
-/// <summary>A database of its own on the server of <c>ConnectionStrings__Postgres</c>, dropped on dispose.</summary>
+/// <summary>A database of its own on the server of <c>ConnectionStrings__Postgres</c>, dropped on dispose unless kept.</summary>
 internal sealed class MeasureDatabase : IAsyncDisposable
 {
-    private MeasureDatabase(string name, string connectionString)
+    private MeasureDatabase(string name, string connectionString, bool keep = false)
     {
         Name = name;
         ConnectionString = connectionString;
         DataSource = NpgsqlDataSource.Create(connectionString);
+        Keep = keep;
     }
 
     public string Name { get; }
+
+    /// <summary>Left on the server at the end (a filled dataset reused by the next run).</summary>
+    public bool Keep { get; }
 
     public string ConnectionString { get; }
 
@@ -233,6 +251,33 @@ internal sealed class MeasureDatabase : IAsyncDisposable
         }
 
         return new MeasureDatabase(name, new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString);
+    }
+
+    /// <summary>The database <paramref name="name"/>, created when missing; kept at the end when <paramref name="keep"/>.</summary>
+    /// <returns>The database, and whether it existed already.</returns>
+    public static async Task<(MeasureDatabase Database, bool Existed)> OpenAsync(string name, bool keep)
+    {
+        bool existed;
+        await using (var admin = new NpgsqlConnection(ServerConnectionString))
+        {
+            await admin.OpenAsync();
+            existed = await admin.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @name)", new { name });
+            if (!existed)
+            {
+                await admin.ExecuteAsync($"CREATE DATABASE {name}");
+            }
+        }
+
+        return (new MeasureDatabase(name, new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString, keep), existed);
+    }
+
+    /// <summary>Drops <paramref name="name"/> if it exists (a kept dataset of another shape).</summary>
+    public static async Task DropAsync(string name)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(ServerConnectionString);
+        await admin.OpenAsync();
+        await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
     }
 
     public async Task<T> ScalarAsync<T>(string sql, object? args = null)
@@ -262,6 +307,11 @@ internal sealed class MeasureDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();
+        if (Keep)
+        {
+            return;
+        }
+
         NpgsqlConnection.ClearAllPools();
         await using var admin = new NpgsqlConnection(ServerConnectionString);
         await admin.OpenAsync();

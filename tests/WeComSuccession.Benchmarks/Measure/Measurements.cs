@@ -15,6 +15,7 @@ internal static class Measurements
         ["callback-throughput"] = ("POST /wecom/callback on the built service (Release, own process), 4 connections", CallbackThroughputMeasure.RunAsync),
         ["callback-latency"] = ("delete_user callback → first transfer_customer call, per departure", CallbackLatencyMeasure.RunAsync),
         ["idle-db"] = ("database transactions and statements of one idle node", IdleDatabaseMeasure.RunAsync),
+        ["dashboard"] = ("dashboard pages and the checklist export over 10,000 departures and 1,000,000 items", DashboardMeasure.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)
@@ -39,7 +40,7 @@ internal static class Measurements
     }
 }
 
-/// <summary><c>--key value</c> pairs after the measure's name.</summary>
+/// <summary><c>--key value</c> pairs after the measure's name; a <c>--key</c> followed by another key (or nothing) is a flag.</summary>
 internal sealed class MeasureArgs
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
@@ -47,13 +48,25 @@ internal sealed class MeasureArgs
     public static MeasureArgs Parse(string[] args)
     {
         var parsed = new MeasureArgs();
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        for (var i = 0; i < args.Length; i++)
         {
-            parsed._values[args[i].TrimStart('-')] = args[i + 1];
+            var key = args[i].TrimStart('-');
+            if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                parsed._values[key] = args[++i];
+            }
+            else
+            {
+                parsed._values[key] = "true";
+            }
         }
 
         return parsed;
     }
+
+    public bool Flag(string key) => _values.TryGetValue(key, out var v) && v is "true" or "1" or "yes";
+
+    public string Text(string key, string fallback) => _values.GetValueOrDefault(key, fallback);
 
     public int Int(string key, int fallback) => _values.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 
