@@ -1,5 +1,4 @@
 using WeComSuccession.Api;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Api;
 

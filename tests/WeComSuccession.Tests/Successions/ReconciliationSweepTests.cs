@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Successions;
 

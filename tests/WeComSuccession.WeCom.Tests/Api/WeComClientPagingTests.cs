@@ -1,6 +1,7 @@
 using System.Text.Json;
 using WeComSuccession.WeCom.Api.Models;
 using WeComSuccession.WeCom.Errors;
+using WeComSuccession.WeCom.Tests.TestSupport;
 
 namespace WeComSuccession.WeCom.Tests.Api;
 

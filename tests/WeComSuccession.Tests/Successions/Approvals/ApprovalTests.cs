@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using WeComSuccession.Tests.TestSupport;
 
-namespace WeComSuccession.Tests.Successions;
+namespace WeComSuccession.Tests.Successions.Approvals;
 
 /// <summary>With <c>Succession:Approval:Mode=Always</c> nothing leaves for WeCom until a person approves the plan.</summary>
 public sealed class ApprovalTests

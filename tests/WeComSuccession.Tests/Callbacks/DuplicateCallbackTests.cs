@@ -1,7 +1,6 @@
 using System.Net;
-using WeComSuccession.Tests.TestSupport;
 
-namespace WeComSuccession.Tests.Successions;
+namespace WeComSuccession.Tests.Callbacks;
 
 /// <summary>
 /// WeCom retries a callback it thinks was lost, with the same plaintext and CreateTime: however often and in

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace WeComSuccession.WeCom.Tests.Api;
+namespace WeComSuccession.WeCom.Tests.TestSupport;
 
 /// <summary>A request as the fake saw it; <see cref="AtMs"/> is on the test process's stopwatch.</summary>
 internal sealed record FakeRequest(string Path, string Method, IReadOnlyDictionary<string, string> Query, string Body, long AtMs)

@@ -1,7 +1,8 @@
 using WeComSuccession.WeCom.Api.Models;
 using WeComSuccession.WeCom.Errors;
+using WeComSuccession.WeCom.Tests.TestSupport;
 
-namespace WeComSuccession.WeCom.Tests.Api;
+namespace WeComSuccession.WeCom.Tests.Tokens;
 
 public sealed class WeComClientTokenTests
 {

@@ -1,6 +1,6 @@
 using WeComSuccession.WeCom.Api;
 
-namespace WeComSuccession.WeCom.Tests.Api;
+namespace WeComSuccession.WeCom.Tests.TestSupport;
 
 /// <summary>A client against a fake with short pauses, backoffs and timeouts so that the suite runs in seconds.</summary>
 internal sealed class TestClient : IDisposable
