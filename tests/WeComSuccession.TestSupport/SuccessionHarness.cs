@@ -207,6 +207,37 @@ public sealed class SuccessionHarness : IAsyncDisposable
     public async Task<string?> SuccessionStateAsync(string handover) =>
         (await QueryAsync<string?>("SELECT state FROM successions WHERE handover_userid = @handover ORDER BY id DESC LIMIT 1", new { handover })).FirstOrDefault();
 
+    /// <summary>
+    /// Waits until the engine has finished with the member's latest succession for now: no pass is running and none
+    /// is due, because its <c>next_run_at</c> is NULL (nothing until an event or a person wakes it) or still ahead.
+    /// The engine writes <c>next_run_at</c> at the end of every pass, and a wake-up or a due time has set it to now
+    /// or earlier before a pass starts, so this holds only between passes. Use it before asserting that the engine
+    /// did not do something.
+    /// </summary>
+    public Task WaitUntilSettledAsync(string handover, TimeSpan deadline) => Wait.UntilAsync(
+        async () => (await QueryAsync<bool>(
+            "SELECT next_run_at IS NULL OR next_run_at > @now FROM successions WHERE handover_userid = @handover ORDER BY id DESC LIMIT 1",
+            new { handover, now = Sim.Clock.GetUtcNow() })).SingleOrDefault(),
+        deadline, $"the engine to settle the succession of {handover}", () => DescribeAsync(handover));
+
+    /// <summary>
+    /// Posts a callback the service stores and no handler acts on (an event type it does not model, with an id of
+    /// its own), and waits until its processing job has run. The service schedules the jobs of stored callbacks
+    /// one at a time in arrival order, so by then the job of every callback stored before it has been picked up:
+    /// use it before asserting that a callback (e.g. a duplicate) started nothing. The marker adds an inbox row.
+    /// </summary>
+    public async Task FlushCallbacksAsync(TimeSpan deadline)
+    {
+        var marker = "marker-" + Guid.NewGuid().ToString("N");
+        var xml = $"<xml><ToUserName><![CDATA[{TestCredentials.CorpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>{Sim.Now}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_tag]]></Event><Id><![CDATA[{marker}]]></Id><TagType><![CDATA[tag]]></TagType><ChangeType><![CDATA[create]]></ChangeType></xml>";
+        using var client = CreateClient();
+        using var response = await new CallbackSender(client).PostAsync(xml, TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        await Wait.UntilAsync(
+            async () => await ScalarAsync<bool>("SELECT count(*) = 1 FROM callback_inbox WHERE payload LIKE @pattern AND processed_at IS NOT NULL", new { pattern = $"%{marker}%" }),
+            deadline, "the marker callback to be processed");
+    }
+
     public ValueTask DisposeAsync() => DisposeAsync(_service, WeCom, Database, _seedFile);
 
     private static async ValueTask DisposeAsync(ServiceFactory? service, RunningSimulator? wecom, TestDatabase? database, string seedFile)
