@@ -65,10 +65,10 @@ public sealed class TestDatabase(bool migrated = true) : IAsyncLifetime
     /// <summary>
     /// The copy strategy for a small database on a test server. Since PostgreSQL 15 CREATE DATABASE writes every
     /// page of the template to the WAL by default; copying the files instead costs a checkpoint, which is cheap on
-    /// a throwaway cluster without fsync, and was the faster of the two there (tests/WeComSuccession.Benchmarks,
-    /// <c>measure test-database</c>). Before 15, copying files was the only way and the clause does not exist.
+    /// a throwaway cluster without fsync (tests/WeComSuccession.Benchmarks, <c>measure test-database</c>, compares
+    /// the two). Before 15, copying files was the only way and the clause does not exist.
     /// </summary>
-    public static string FastestCopy(NpgsqlConnection admin) => admin.PostgreSqlVersion.Major >= 15 ? " STRATEGY FILE_COPY" : "";
+    private static string FastestCopy(NpgsqlConnection admin) => admin.PostgreSqlVersion.Major >= 15 ? " STRATEGY FILE_COPY" : "";
 
     public NpgsqlDataSource CreateDataSource() => NpgsqlDataSource.Create(ConnectionString);
 
