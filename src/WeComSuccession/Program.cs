@@ -36,6 +36,7 @@ app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false 
 app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
 app.MapCallbacks();
 app.MapAdminApi();
+app.MapJobsDashboard(AdminApi.Policy);
 app.Run();
 
 /// <summary>Visible to the integration tests' WebApplicationFactory.</summary>

@@ -24,7 +24,7 @@ internal sealed partial class InboxJobEnqueuer(JobQueue jobs, ILogger<InboxJobEn
         {
             try
             {
-                await jobs.EnqueueAsync<ProcessInboxJob>(ProcessInboxJob.KeyFor(id), stoppingToken);
+                await jobs.EnqueueAsync<ProcessInboxJob>(id, ct: stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

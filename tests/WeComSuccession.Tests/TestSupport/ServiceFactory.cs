@@ -33,7 +33,7 @@ public sealed class ServiceFactory(
         builder.UseSetting("ConnectionStrings:Postgres", connectionString);
 
         // Test hosts stop at once: a job cut short is resumable, and a test class's teardown must not wait on one.
-        builder.UseSetting("Jobs:WaitForJobsToComplete", "false");
+        builder.UseSetting("Jobs:ShutdownTimeout", "00:00:01");
         foreach (var (key, value) in ValidSettings)
         {
             builder.UseSetting(key, value);

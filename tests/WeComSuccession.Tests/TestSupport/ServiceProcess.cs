@@ -7,7 +7,7 @@ namespace WeComSuccession.Tests.TestSupport;
 
 /// <summary>
 /// The service as its own OS process (<c>dotnet WeComSuccession.dll</c>), so that a test can kill it the hard
-/// way: <see cref="KillAsync"/> sends SIGKILL, so no finally block, no graceful Quartz shutdown, no flushed
+/// way: <see cref="KillAsync"/> sends SIGKILL, so no finally block, no graceful Hangfire shutdown, no flushed
 /// anything. The test project references the service, so the build puts <c>WeComSuccession.dll</c> with its
 /// runtimeconfig and deps beside the test assembly. Configuration goes in as environment variables; the
 /// content root is an empty directory, so no appsettings file of another project (the simulator's sits in the
