@@ -29,7 +29,7 @@ internal static class CallbackThroughputMeasure
         var corp = MeasureCorps.Build(corpMembers, _ => 0, _ => 0);
         await using var system = await MeasureSystem.StartAsync(corp, startService: false);
         var logFile = Path.Combine(Path.GetTempPath(), $"measure-service-{system.Database.Name}.log");
-        using var service = await StartServiceProcessAsync(system, logFile);
+        using var service = await StartServiceProcessAsync(system, system.ServicePort, system.Database.ConnectionString, logFile);
         try
         {
             var signed = Sign(warmup + requests, corpMembers);
@@ -104,8 +104,9 @@ internal static class CallbackThroughputMeasure
         return (latencies, failures);
     }
 
-    /// <summary>Runs the service's own build output (same configuration as this program) with production settings.</summary>
-    private static async Task<Process> StartServiceProcessAsync(MeasureSystem system, string logFile)
+    /// <summary>Runs the service's own build output (same configuration as this program) with production settings, and
+    /// waits until its <c>/readyz</c> answers 200.</summary>
+    public static async Task<Process> StartServiceProcessAsync(MeasureSystem system, int port, string connectionString, string logFile)
     {
         var configuration = typeof(CallbackThroughputMeasure).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
         var repo = new DirectoryInfo(AppContext.BaseDirectory);
@@ -123,8 +124,8 @@ internal static class CallbackThroughputMeasure
             UseShellExecute = false,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{system.ServicePort}";
-        start.Environment["ConnectionStrings__Postgres"] = system.Database.ConnectionString;
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ConnectionStrings__Postgres"] = connectionString;
         foreach (var (key, value) in MeasureSystem.RequiredSettings(system.WeCom.BaseUrl))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -159,7 +160,7 @@ internal static class CallbackThroughputMeasure
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{system.ServicePort}"), Timeout = TimeSpan.FromSeconds(2) };
+        using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
         await MeasureSystem.UntilAsync(async () =>
         {
             if (process.HasExited)

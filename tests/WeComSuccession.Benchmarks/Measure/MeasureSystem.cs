@@ -34,13 +34,17 @@ internal sealed class MeasureSystem : IAsyncDisposable
 
     private readonly string _seedFile;
 
-    private MeasureSystem(MeasureDatabase database, RunningSimulator wecom, MeasureService? service, string seedFile)
+    private MeasureSystem(MeasureDatabase database, RunningSimulator wecom, MeasureService? service, string seedFile, SimulatorOptions options)
     {
         Database = database;
         WeCom = wecom;
         Service = service;
         _seedFile = seedFile;
+        SimulatorOptions = options;
     }
+
+    /// <summary>The simulator's options; it reads the callback URL and the faults at each use, so they may be changed.</summary>
+    public SimulatorOptions SimulatorOptions { get; }
 
     public MeasureDatabase Database { get; }
 
@@ -67,7 +71,9 @@ internal sealed class MeasureSystem : IAsyncDisposable
     /// <param name="corp">The simulated corp.</param>
     /// <param name="settings">Service settings beyond <see cref="RequiredSettings"/> (null values are skipped).</param>
     /// <param name="startService">False: only the database and the simulator; the caller starts the service on <see cref="ServicePort"/>.</param>
-    public static async Task<MeasureSystem> StartAsync(CorpSeed corp, IReadOnlyDictionary<string, string?>? settings = null, bool startService = true)
+    /// <param name="simulator">Changes to the simulator's options before it starts.</param>
+    public static async Task<MeasureSystem> StartAsync(
+        CorpSeed corp, IReadOnlyDictionary<string, string?>? settings = null, bool startService = true, Action<SimulatorOptions>? simulator = null)
     {
         var database = await MeasureDatabase.CreateAsync();
         var seedFile = Path.Combine(Path.GetTempPath(), $"measure-corp-{Guid.NewGuid():N}.json");
@@ -77,14 +83,16 @@ internal sealed class MeasureSystem : IAsyncDisposable
         {
             await File.WriteAllTextAsync(seedFile, JsonSerializer.Serialize(corp, SeedJson));
             var port = FreePort();
-            wecom = await SimulatorHost.StartAsync(new SimulatorOptions
+            var options = new SimulatorOptions
             {
                 CorpId = CorpId,
                 Secret = Secret,
                 SeedFile = seedFile,
                 ClockFactor = 1,
                 Callback = { Url = $"http://127.0.0.1:{port}/wecom/callback", Token = Token, EncodingAESKey = EncodingAesKey },
-            });
+            };
+            simulator?.Invoke(options);
+            wecom = await SimulatorHost.StartAsync(options);
 
             if (startService)
             {
@@ -99,7 +107,7 @@ internal sealed class MeasureSystem : IAsyncDisposable
                 service.StartServer();
             }
 
-            return new MeasureSystem(database, wecom, service, seedFile) { ServicePort = port };
+            return new MeasureSystem(database, wecom, service, seedFile, options) { ServicePort = port };
         }
         catch
         {

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using WeComSuccession.Api;
+using WeComSuccession.Infrastructure.Jobs;
 using WeComSuccession.Infrastructure.Options;
 using WeComSuccession.WeCom.Api;
 
@@ -16,6 +17,7 @@ public sealed class SampleSettingsTests
     [InlineData(typeof(WeComClientOptions), WeComOptions.Section)]
     [InlineData(typeof(SuccessionOptions), SuccessionOptions.Section)]
     [InlineData(typeof(AdminOptions), AdminOptions.Section)]
+    [InlineData(typeof(JobOptions), JobOptions.Section)]
     public void Sample_EveryOptionsProperty_HasAKey(Type optionsType, string section)
     {
         var sample = new ConfigurationBuilder().AddJsonFile(SamplePath).Build();
