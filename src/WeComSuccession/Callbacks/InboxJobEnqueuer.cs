@@ -24,7 +24,7 @@ internal sealed partial class InboxJobEnqueuer(JobQueue jobs, ILogger<InboxJobEn
         {
             try
             {
-                await jobs.EnqueueAsync<ProcessInboxJob>(id, ct: stoppingToken);
+                jobs.EnqueueNew<ProcessInboxJob>(id);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

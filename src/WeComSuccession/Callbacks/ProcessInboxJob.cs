@@ -7,6 +7,7 @@ namespace WeComSuccession.Callbacks;
 /// Handles one inbox row: parses the stored event again and hands it to every handler, then marks the row
 /// processed. One run per row at a time; a failure leaves the row unprocessed, and the sweeper enqueues it again.
 /// </summary>
+[JobQueue(Jobs.InboxQueue)]
 internal sealed partial class ProcessInboxJob(CallbackInbox inbox, IEnumerable<ICallbackEventHandler> handlers, JobRuns runs, ILogger<ProcessInboxJob> logger)
     : IRowJob
 {

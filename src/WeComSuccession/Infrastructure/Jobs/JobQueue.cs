@@ -20,8 +20,12 @@ internal interface IRowJob
 /// work that arrives during a run gets a run after it. A mark whose job can no longer run (it failed for good, or a
 /// crash came between the mark and the job) is replaced once it is <see cref="StaleAfter"/> old.
 /// </summary>
-internal sealed class JobQueue(NpgsqlDataSource db, IBackgroundJobClient client, JobStorage storage)
+internal sealed class JobQueue(IServiceProvider services, IBackgroundJobClient client, JobStorage storage)
 {
+    // Resolved at the first enqueue, not with the hosted service that uses this queue (the callbacks' enqueuer): a
+    // data source built before the options are validated would report one bad key instead of all of them.
+    private readonly Lazy<NpgsqlDataSource> _db = new(services.GetRequiredService<NpgsqlDataSource>);
+
     /// <summary>A mark younger than this is trusted without asking Hangfire (creating a job takes milliseconds).</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(2);
 
@@ -37,7 +41,8 @@ internal sealed class JobQueue(NpgsqlDataSource db, IBackgroundJobClient client,
         where TJob : IRowJob
     {
         var key = JobKeys.For<TJob>(id);
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var queue = QueueOf<TJob>();
+        await using var connection = await _db.Value.OpenConnectionAsync(ct);
         if (unlessRunning && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             // Taken and released by this one statement: it only asks whether a run holds the row's lock.
             "SELECT pg_try_advisory_xact_lock(hashtextextended(@key, 0))", new { key }, cancellationToken: ct)))
@@ -54,7 +59,7 @@ internal sealed class JobQueue(NpgsqlDataSource db, IBackgroundJobClient client,
                 string jobId;
                 try
                 {
-                    jobId = client.Create(Job.FromExpression<TJob>(j => j.RunAsync(id, CancellationToken.None)), new EnqueuedState(Jobs.Queue));
+                    jobId = client.Create(Job.FromExpression<TJob>(j => j.RunAsync(id, CancellationToken.None), queue), new EnqueuedState(queue));
                 }
                 catch
                 {
@@ -88,11 +93,30 @@ internal sealed class JobQueue(NpgsqlDataSource db, IBackgroundJobClient client,
         return false;
     }
 
+    /// <summary>
+    /// Enqueues the first job of a row that was just created (a new inbox row), without a pending mark: nothing can be
+    /// waiting for a row that did not exist. It saves the mark's two writes on the callback's path; a later enqueue
+    /// of the same row (the sweep) marks as usual, and a duplicate run finds the row done.
+    /// </summary>
+    public string EnqueueNew<TJob>(long id)
+        where TJob : IRowJob =>
+        client.Create(Job.FromExpression<TJob>(j => j.RunAsync(id, CancellationToken.None), QueueOf<TJob>()), new EnqueuedState(QueueOf<TJob>()));
+
+    private static string QueueOf<TJob>() =>
+        typeof(TJob).GetCustomAttributes(typeof(JobQueueAttribute), inherit: false) is [JobQueueAttribute attribute, ..] ? attribute.Queue : Jobs.Queue;
+
     private bool IsWaiting(string jobId)
     {
         using var connection = storage.GetConnection();
         return connection.GetStateData(jobId) is { } state && WaitingStates.Contains(state.Name, StringComparer.Ordinal);
     }
+}
+
+/// <summary>The Hangfire queue of a job class (else <see cref="Jobs.Queue"/>); kept with the job, so its retries go there too.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+internal sealed class JobQueueAttribute(string queue) : Attribute
+{
+    public string Queue => queue;
 }
 
 /// <summary>The names of row jobs' marks and locks: the job class and the row id.</summary>

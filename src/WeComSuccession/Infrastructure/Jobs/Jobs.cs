@@ -20,7 +20,11 @@ internal static class Jobs
     /// <summary>Hangfire's tables live in a schema of their own, beside the service's.</summary>
     public const string Schema = "hangfire";
 
+    /// <summary>Succession steps and the recurring jobs.</summary>
     public const string Queue = "default";
+
+    /// <summary>Callback processing, served by a few workers of their own (<see cref="JobOptions.InboxWorkerCount"/>).</summary>
+    public const string InboxQueue = "inbox";
 
     public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder)
     {
@@ -33,9 +37,7 @@ internal static class Jobs
         // Hangfire keeps its defaults in statics (JobStorage.Current, the global filters, the activator); a process
         // that hosts two nodes (the cluster test) would share them. Each host registers its own before AddHangfire,
         // whose TryAdd then keeps them, so every node talks to its own database with its own container.
-        services.AddSingleton<JobStorage>(sp => new PostgreSqlStorage(
-            new DataSourceConnections(sp.GetRequiredService<NpgsqlDataSource>()),
-            StorageOptions(options)));
+        services.AddSingleton<JobStorage>(sp => new PostgreSqlStorage(new DataSourceConnections(sp), StorageOptions(options)));
         services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddSingleton<IJobFilterProvider>(sp => Filters(options, sp.GetServices<IServerFilter>()));
         services.AddHostedService<HangfireLogs>();
@@ -54,6 +56,20 @@ internal static class Jobs
             server.WorkerCount = options.WorkerCount;
             server.Queues = [Queue];
             server.SchedulePollingInterval = options.SchedulePollingInterval;
+            server.HeartbeatInterval = options.HeartbeatInterval;
+            server.ShutdownTimeout = options.ShutdownTimeout;
+        });
+
+        // Callback processing gets workers of its own: a burst of callbacks then neither takes every worker from the
+        // departures nor runs so many jobs at once that the callback endpoint itself starves for CPU and connections;
+        // the inbox is durable, so its jobs may queue. Lightweight: the main server runs the schedulers and the
+        // storage's processes (the sliding invisibility heartbeat covers both servers' jobs: they share the storage).
+        services.AddHangfireServer((_, server) =>
+        {
+            server.ServerName = serverName + "-inbox";
+            server.IsLightweightServer = true;
+            server.WorkerCount = options.InboxWorkerCount;
+            server.Queues = [InboxQueue];
             server.HeartbeatInterval = options.HeartbeatInterval;
             server.ShutdownTimeout = options.ShutdownTimeout;
         });
@@ -102,10 +118,16 @@ internal static class Jobs
         return new JobFilterProviderCollection(filters, new JobFilterAttributeFilterProvider());
     }
 
-    /// <summary>Hangfire's connections come from the service's one data source (its pool, its logging).</summary>
-    private sealed class DataSourceConnections(NpgsqlDataSource db) : IConnectionFactory
+    /// <summary>
+    /// Hangfire's connections come from the service's one data source (its pool, its logging), resolved at the first
+    /// connection: the host builds its hosted services (Hangfire's server among them) before it validates options, and
+    /// a data source built then from a bad connection string would report that one key instead of every bad key.
+    /// </summary>
+    private sealed class DataSourceConnections(IServiceProvider services) : IConnectionFactory
     {
-        public NpgsqlConnection GetOrCreateConnection() => db.CreateConnection();
+        private readonly Lazy<NpgsqlDataSource> _db = new(services.GetRequiredService<NpgsqlDataSource>);
+
+        public NpgsqlConnection GetOrCreateConnection() => _db.Value.CreateConnection();
     }
 }
 
@@ -119,6 +141,9 @@ internal sealed class JobOptions
 
     /// <summary>Jobs one node runs at once.</summary>
     public int WorkerCount { get; set; } = 10;
+
+    /// <summary>Workers for callback processing (the <c>inbox</c> queue), beside <see cref="WorkerCount"/>.</summary>
+    public int InboxWorkerCount { get; set; } = 2;
 
     /// <summary>How often an idle worker asks the database for a job. A job enqueued on this node wakes its workers at
     /// once; the poll only finds jobs enqueued by other nodes and jobs of a dead node, so it bounds the idle load.</summary>
@@ -151,9 +176,9 @@ internal sealed class JobOptionsValidator : IValidateOptions<JobOptions>
     public ValidateOptionsResult Validate(string? name, JobOptions o)
     {
         var failures = new List<string>();
-        if (o.WorkerCount is < 1 or > 100)
+        if (o.WorkerCount is < 1 or > 100 || o.InboxWorkerCount is < 1 or > 100)
         {
-            failures.Add("Jobs:WorkerCount must be between 1 and 100.");
+            failures.Add("Jobs:WorkerCount and Jobs:InboxWorkerCount must be between 1 and 100.");
         }
 
         if (o.QueuePollInterval < TimeSpan.FromMilliseconds(50) || o.SchedulePollingInterval < TimeSpan.FromSeconds(1)
