@@ -79,7 +79,17 @@ public sealed class SuccessionHarness : IAsyncDisposable
         var harness = new SuccessionHarness(database, wecom, service, seedFile);
         if (syncDirectory)
         {
-            await service.Services.GetRequiredService<DirectorySync>().SyncAllAsync(TestContext.Current.CancellationToken);
+            // The node's own directory sync runs at start too. Two syncs at once can collide on a new member's row (the
+            // upsert's arbiter is lower(userid), the primary key userid): the second attempt finds the rows there.
+            var sync = service.Services.GetRequiredService<DirectorySync>();
+            try
+            {
+                await sync.SyncAllAsync(TestContext.Current.CancellationToken);
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation)
+            {
+                await sync.SyncAllAsync(TestContext.Current.CancellationToken);
+            }
         }
 
         return harness;

@@ -92,9 +92,10 @@ internal static class Jobs
         // A job whose node died is fetched again after this; running jobs keep extending it (every fifth of it).
         InvisibilityTimeout = options.InvisibilityTimeout,
         UseSlidingInvisibilityTimeout = true,
-        // Hangfire's own locks (the schedulers' polls hold one for milliseconds) are rows that a killed node leaves
-        // behind; the other nodes take them over after this, instead of Hangfire's 10 minutes.
-        DistributedLockTimeout = TimeSpan.FromMinutes(1),
+        // Hangfire's own locks (the schedulers hold theirs for milliseconds each poll) are rows that a killed node leaves
+        // behind; the other nodes, or the node started again, take them over after this instead of Hangfire's 10
+        // minutes. Its longest holder, the hourly expiration of old jobs, would at worst run on two nodes at once.
+        DistributedLockTimeout = TimeSpan.FromSeconds(20),
     };
 
     /// <summary>

@@ -18,38 +18,69 @@ internal sealed record RecurringJobRegistration(string Id, Job Job, string Cron)
 /// Puts every registered recurring job into Hangfire's storage when the node starts (the same definitions from every
 /// node converge), removes recurring jobs no longer registered (a renamed job would otherwise fail forever), and
 /// triggers each once: a node that was down catches up at once (directory snapshot, the sweeps, due work) instead
-/// of waiting for the next occurrence.
+/// of waiting for the next occurrence. In the background, retried until done: each of these takes a Hangfire lock
+/// row, and a node killed while it held one (its scheduler takes them every poll) leaves it behind until the lock
+/// timeout; the node starting then must not wait for it, let alone fail.
 /// </summary>
 internal sealed partial class RecurringJobs(
     IEnumerable<RecurringJobRegistration> registrations, IRecurringJobManager manager, JobStorage storage, JobOptions options, ILogger<RecurringJobs> logger)
-    : IHostedService
+    : BackgroundService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
-        var registered = registrations.ToList();
-        using (var connection = storage.GetConnection())
+        var pending = registrations.ToList();
+        var staleRemoved = false;
+        while (!stoppingToken.IsCancellationRequested)
         {
-            foreach (var stale in connection.GetRecurringJobs().Select(j => j.Id).Except(registered.Select(r => r.Id), StringComparer.Ordinal))
+            try
             {
-                manager.RemoveIfExists(stale);
-                LogRemoved(logger, stale);
+                // Hangfire's manager is synchronous and may wait on a lock row: off the host's start.
+                await Task.Run(
+                    () =>
+                    {
+                        if (!staleRemoved)
+                        {
+                            RemoveStale(registrations.Select(r => r.Id).ToHashSet(StringComparer.Ordinal));
+                            staleRemoved = true;
+                        }
+
+                        while (pending.Count > 0)
+                        {
+                            var job = pending[0];
+                            manager.AddOrUpdate(job.Id, job.Job, job.Cron, new RecurringJobOptions { TimeZone = zone });
+                            manager.Trigger(job.Id);
+                            pending.RemoveAt(0);
+                        }
+                    },
+                    stoppingToken);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogRetry(logger, RetryAfter, e);
+                await Task.Delay(RetryAfter, stoppingToken);
             }
         }
-
-        foreach (var job in registered)
-        {
-            manager.AddOrUpdate(job.Id, job.Job, job.Cron, new RecurringJobOptions { TimeZone = zone });
-            manager.Trigger(job.Id);
-        }
-
-        return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private void RemoveStale(HashSet<string> registered)
+    {
+        using var connection = storage.GetConnection();
+        foreach (var stale in connection.GetRecurringJobs().Select(j => j.Id).Where(id => !registered.Contains(id)))
+        {
+            manager.RemoveIfExists(stale);
+            LogRemoved(logger, stale);
+        }
+    }
 
     [LoggerMessage(EventId = 150, Level = LogLevel.Information, Message = "Recurring job {Id} is no longer registered and was removed")]
     private static partial void LogRemoved(ILogger logger, string id);
+
+    [LoggerMessage(EventId = 153, Level = LogLevel.Warning, Message = "The recurring jobs could not all be registered yet; trying again in {RetryAfter}")]
+    private static partial void LogRetry(ILogger logger, TimeSpan retryAfter, Exception exception);
 }
 
 internal static class RecurringJobRegistrations

@@ -56,6 +56,7 @@ public sealed class JobsDashboardTests : IAsyncLifetime
     public async Task GetRecurring_AdminAcceptingChinese_ListsEveryRecurringJobInChinese()
     {
         using var client = AdminClient("zh-CN,zh;q=0.9,en;q=0.8");
+        await Wait.UntilAsync(RecurringJobsRegisteredAsync, TimeSpan.FromSeconds(30), "the recurring jobs registered at start");
 
         using var response = await client.GetAsync(new Uri("/admin/jobs/recurring", UriKind.Relative), Ct);
 
@@ -99,6 +100,7 @@ public sealed class JobsDashboardTests : IAsyncLifetime
     public async Task Post_AdminCommandOtherThanRetryingAFailedJob_Returns403AndChangesNothing(string path, string form)
     {
         var (failed, succeeded) = CreateFailedAndSucceededJobs();
+        await Wait.UntilAsync(RecurringJobsRegisteredAsync, TimeSpan.FromSeconds(30), "the recurring jobs registered at start");
         using var client = AdminClient(null);
 
         using var response = await client.PostAsync(
@@ -138,6 +140,13 @@ public sealed class JobsDashboardTests : IAsyncLifetime
     }
 
     private JobStorage Storage => _factory!.Services.GetRequiredService<JobStorage>();
+
+    /// <summary>A node registers its recurring jobs in the background as it starts.</summary>
+    private Task<bool> RecurringJobsRegisteredAsync()
+    {
+        using var connection = Storage.GetConnection();
+        return Task.FromResult(connection.GetAllItemsFromSet("recurring-jobs").Count == RecurringJobs.Length);
+    }
 
     private HttpClient AdminClient(string? acceptLanguage)
     {
