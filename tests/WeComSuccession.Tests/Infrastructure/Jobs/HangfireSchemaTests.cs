@@ -29,7 +29,8 @@ public sealed class HangfireSchemaTests
     public async Task Migrate_DatabaseThatHadQuartzTables_DropsThemAndInstallsHangfire()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var database = new TestDatabase();
+        // An empty database, so that the migration dropping the old tables runs after they were made.
+        await using var database = new TestDatabase(migrated: false);
         await database.InitializeAsync();
         await using var db = database.CreateDataSource();
         await using (var connection = await db.OpenConnectionAsync(ct))

@@ -33,11 +33,15 @@ public sealed class JobsDashboardTests : IAsyncLifetime
     [InlineData("/admin/jobs")]
     [InlineData("/admin/jobs/recurring")]
     [InlineData("/admin/jobs/jobs/failed")]
-    public async Task Get_Anonymous_Returns401(string path)
+    public async Task Get_AnonymousBrowser_IsSentToSignInAndSeesNothing(string path)
     {
-        using var response = await _factory!.CreateClient().GetAsync(new Uri(path, UriKind.Relative), Ct);
+        using var client = _factory!.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/admin/signin", response.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hangfire", await response.Content.ReadAsStringAsync(Ct), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
