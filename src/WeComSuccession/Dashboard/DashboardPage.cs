@@ -78,6 +78,10 @@ internal abstract class DashboardPage(PeopleRights people, IStringLocalizer<Dash
             : (string)T["Duration.Minutes", Math.Max(1, (int)Math.Round(s.TotalMinutes))];
     }
 
+    /// <summary>A department's name, or its id in words when WeCom gave the app no name.</summary>
+    public string DepartmentName(long? id, string? name) =>
+        name ?? (id is { } d ? T["Department.Unnamed", d] : "—");
+
     protected void Tell(string message, bool success = true)
     {
         Flash = message;

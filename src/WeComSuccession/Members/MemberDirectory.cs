@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using WeComSuccession.Infrastructure.Db;
 
 namespace WeComSuccession.Members;
 
@@ -9,7 +10,35 @@ namespace WeComSuccession.Members;
 /// </summary>
 internal sealed class MemberDirectory(NpgsqlDataSource db, ServiceClock clock)
 {
-    private const string Columns = "userid, name, status, departments, leader_of, main_department, direct_leaders, customer_contact, departed_at";
+    private const string Columns = "userid, name, status, departments, leader_of, main_department, direct_leaders, customer_contact, departed_at, customer_count";
+
+    /// <summary>
+    /// Members who may inherit (<see cref="Eligibility.AsSuccessor"/>) whose name or userid contains
+    /// <paramref name="search"/>, within <paramref name="scope"/> (departments, null: all), fewest customers first.
+    /// </summary>
+    public async Task<IReadOnlyList<Member>> SearchEligibleAsync(string? search, IReadOnlySet<long>? scope, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var pattern = Like.Containing(search);
+        return [.. await connection.QueryAsync<Member>(new CommandDefinition(
+            $"""
+            SELECT {Columns} FROM members
+            WHERE status = 1 AND departed_at IS NULL AND customer_contact
+              AND (userid ILIKE @pattern ESCAPE '\' OR name ILIKE @pattern ESCAPE '\')
+              AND (@scope::bigint[] IS NULL OR departments && @scope)
+            ORDER BY customer_count NULLS LAST, userid
+            LIMIT @limit
+            """, new { pattern, scope = scope?.ToArray(), limit }, cancellationToken: ct))];
+    }
+
+    /// <summary>Records how many customers WeCom counted for a member now.</summary>
+    public async Task SetCustomerCountAsync(string userid, int count, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE members SET customer_count = @count, customer_count_at = @now WHERE userid = @userid",
+            new { userid, count, now = clock.GetUtcNow() }, cancellationToken: ct));
+    }
 
     public async Task<Member?> GetAsync(string userid, CancellationToken ct)
     {

@@ -1,28 +1,37 @@
+using Microsoft.Extensions.Logging;
 using WeComSuccession.WeCom.Api;
 
 namespace WeComSuccession.WeCom.Tests.Api;
 
-/// <summary>A client against a fake with short pauses, backoffs and timeouts so that the suite runs in seconds.</summary>
+/// <summary>
+/// A client against the WireMock WeCom with short pauses and backoffs so that the suite runs in seconds. The
+/// attempt timeout stays long (tests of timeouts set their own): on a loaded machine a loopback answer can take
+/// a second, and a test must not turn into a timeout test by accident.
+/// </summary>
 internal sealed class TestClient : IDisposable
 {
     private readonly HttpClient _http = new();
 
-    public TestClient(FakeWeComServer server, Func<WeComClientOptions, WeComClientOptions>? configure = null, TimeProvider? timeProvider = null)
+    public TestClient(
+        WeComMock wecom,
+        Func<WeComClientOptions, WeComClientOptions>? configure = null,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null)
     {
         Options = new WeComClientOptions
         {
-            CorpId = "wwfakecorp",
-            Secret = "fake-secret-value",
-            ApiBaseUrl = server.BaseUrl,
+            CorpId = WeComMock.CorpId,
+            Secret = WeComMock.Secret,
+            ApiBaseUrl = wecom.BaseUrl,
             BusyRetryDelay = TimeSpan.FromMilliseconds(5),
             TransportRetryDelay = TimeSpan.FromMilliseconds(5),
             ThrottlePause = TimeSpan.FromMilliseconds(300),
             ConcurrencyPause = TimeSpan.FromMilliseconds(100),
             MaxPauseWait = TimeSpan.FromSeconds(2),
-            RequestTimeout = TimeSpan.FromSeconds(2),
+            RequestTimeout = TimeSpan.FromSeconds(10),
         };
         Options = configure?.Invoke(Options) ?? Options;
-        Client = new WeComClient(_http, Options, timeProvider);
+        Client = new WeComClient(_http, Options, timeProvider, loggerFactory: loggerFactory);
     }
 
     public WeComClientOptions Options { get; }
