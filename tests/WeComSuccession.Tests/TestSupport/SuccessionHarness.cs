@@ -85,10 +85,12 @@ public sealed class SuccessionHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>The service pointed at <paramref name="weComBaseUrl"/>, with short pauses, polls and timeouts.</summary>
+    /// <summary>The service pointed at <paramref name="weComBaseUrl"/> (API and sign-in pages), with short pauses, polls and timeouts.</summary>
     public static Dictionary<string, string?> FastSettings(Uri weComBaseUrl) => new()
     {
         ["WeCom:ApiBaseUrl"] = weComBaseUrl.ToString(),
+        ["WeCom:LoginBaseUrl"] = weComBaseUrl.ToString(),
+        ["WeCom:OAuthBaseUrl"] = weComBaseUrl.ToString(),
         ["WeCom:ThrottlePause"] = "00:00:01",
         ["WeCom:MaxPauseWait"] = "00:00:02",
         ["WeCom:RequestTimeout"] = "00:00:05",
