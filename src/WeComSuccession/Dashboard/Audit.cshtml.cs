@@ -11,10 +11,10 @@ namespace WeComSuccession.Dashboard;
 /// <summary>
 /// 审计: the append-only log, newest first, filtered by entity, departure, actor and China-time dates, a page at a
 /// time (keyset on the id), each change shown as before → after in words; and the hash chain verified on request.
-/// Everyone with a role reads it. A scoped admin sees the entries about members of their departments (their
-/// departures, those departures' items, their registered successors) and no role changes: whom an entry concerns
-/// is one index look-up per row, which keeps paging cheap on a long log.
+/// Super admins and auditors read it (<see cref="DashboardPolicies.Audit"/>); a scoped admin reads the trail of each
+/// of their departures on the departure's page.
 /// </summary>
+[Microsoft.AspNetCore.Authorization.Authorize(Policy = DashboardPolicies.Audit)]
 internal sealed partial class AuditModel(
     AuditQueries queries, AuditLog log, Departments departments, MemberDirectory directory, PeopleRights people, IStringLocalizer<DashboardText> text)
     : DashboardPage(people, text)
@@ -22,7 +22,7 @@ internal sealed partial class AuditModel(
     public const int PageSize = 50;
 
     /// <summary>The entity types a reader can filter on, in the order the filter lists them.</summary>
-    public static readonly string[] EntityTypes = [AuditEntity.Succession, AuditEntity.Item, AuditEntity.RegisteredSuccessor, AuditEntity.AdminRole];
+    public static readonly string[] EntityTypes = AuditEntity.All;
 
     // Keys every item entry repeats that say nothing the entity column does not.
     private static readonly HashSet<string> Hidden = ["succession_id", "kind", "target_id", "via"];
@@ -83,7 +83,7 @@ internal sealed partial class AuditModel(
     private async Task LoadAsync(CancellationToken ct)
     {
         var filter = new AuditFilter(
-            Scope, Blank(EntityType), Blank(EntityId), DepartureId, Blank(By),
+            Blank(EntityType), Blank(EntityId), DepartureId, Blank(By),
             From is { } from ? StartOfDay(from) : null, To is { } to ? StartOfDay(to.AddDays(1)) : null, WhoFilter);
         Entries = await queries.PageAsync(filter, Before, After, PageSize, ct);
         if (Entries.Rows.Any(r => r.EntityType == AuditEntity.AdminRole))

@@ -88,6 +88,17 @@ internal abstract class DashboardPage(PeopleRights people, IStringLocalizer<Dash
         FlashKind = success ? "success" : "error";
     }
 
+    /// <summary>
+    /// The status page for an outcome that must not look like a mere message: a departure the admin cannot see is
+    /// not found, an action they may not take is forbidden (the page offered no such button: the POST was crafted).
+    /// </summary>
+    protected IActionResult? Refused<TValue>(Outcome<TValue> outcome) => outcome.Kind switch
+    {
+        OutcomeKind.NotFound => NotFound(),
+        OutcomeKind.NotAllowed => StatusCode(StatusCodes.Status403Forbidden),
+        _ => null,
+    };
+
     /// <summary>A domain outcome that is not Done, as a message for the person (what was wrong, in their words where we have them).</summary>
     protected string Explain<TValue>(Outcome<TValue> outcome) => outcome.Kind switch
     {

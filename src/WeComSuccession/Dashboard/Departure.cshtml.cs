@@ -93,7 +93,7 @@ internal sealed class DepartureModel(
     public async Task<IActionResult> OnPostRetryAllAsync(long id, CancellationToken ct)
     {
         var (_, failed) = await queries.ListItemsAsync(id, new ItemFilter(), 1, 10_000, ct);
-        long[] ids = [.. failed.Where(i => ItemCommands.Retryable.Contains(i.State)).Select(i => i.Id)];
+        long[] ids = [.. failed.Where(i => i.State is ItemState.Failed or ItemState.Manual && i.HandledNote is null).Select(i => i.Id)];
         return ids.Length == 0 ? NothingSelected(id) : Report(id, await items.RetryAsync(id, ids, Actor, ct), "retry");
     }
 
@@ -119,7 +119,7 @@ internal sealed class DepartureModel(
     private IActionResult Done(long id, Outcome<Decision> outcome, string message)
     {
         Tell(outcome.IsDone ? message : Explain(outcome), outcome.IsDone);
-        return outcome.Kind == OutcomeKind.NotFound ? NotFound() : Back(id);
+        return Refused(outcome) ?? Back(id);
     }
 
     private IActionResult Report(long id, Outcome<ItemChangeReport> outcome, string verb)
@@ -127,7 +127,7 @@ internal sealed class DepartureModel(
         if (outcome.Value is not { } report)
         {
             Tell(Explain(outcome), success: false);
-            return outcome.Kind == OutcomeKind.NotFound ? NotFound() : Back(id);
+            return Refused(outcome) ?? Back(id);
         }
 
         var done = T["Departure.Verb." + verb];

@@ -92,6 +92,11 @@ internal sealed class DeparturesModel(
             return Redirect($"/admin/departures/{s.Id}");
         }
 
+        if (outcome.Kind == OutcomeKind.NotAllowed)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
         Tell(Explain(outcome), success: false);
         return RedirectToPage();
     }

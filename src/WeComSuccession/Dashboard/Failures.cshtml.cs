@@ -70,6 +70,11 @@ internal sealed class FailuresModel(AttentionQueries queries, BulkItemCommands b
             return Redirect($"/admin/failures/bulk/{outcome.Value}");
         }
 
+        if (outcome.Kind == OutcomeKind.NotAllowed)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
         Tell(Explain(outcome), success: false);
         return Redirect("/admin/failures" + Request.QueryString);
     }

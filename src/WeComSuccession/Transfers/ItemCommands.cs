@@ -17,15 +17,15 @@ internal sealed partial class ItemCommands(
     public static readonly string[] Changeable = [SuccessionState.AwaitingApproval, SuccessionState.AwaitingDeletion, SuccessionState.Transferring, SuccessionState.Completed];
 
     /// <summary>States a person may retry from: the item reached an end that a person can undo.</summary>
-    public static readonly string[] Retryable = [ItemState.Failed, ItemState.Manual];
+    public static readonly string[] Retryable = [ItemState.Failed, ItemState.Manual, ItemState.Refused];
 
     /// <summary>
-    /// Failed and manual items that have a successor go back to the queue (or to <c>planned</c> while the
+    /// Failed, refused and manual items that have a successor go back to the queue (or to <c>planned</c> while the
     /// departure awaits approval or deletion) with their error cleared.
     /// </summary>
     public Task<Outcome<ItemChangeReport>> RetryAsync(long successionId, long[] itemIds, Actor actor, CancellationToken ct) =>
         ChangeAsync(successionId, itemIds, actor, "item.retry", null, (s, item) =>
-            !Retryable.Contains(item.State) ? (null, $"only failed and manual items are retried; this one is {item.State}")
+            !Retryable.Contains(item.State) ? (null, $"only failed, refused and manual items are retried; this one is {item.State}")
             : item.TakeoverUserid is null ? (null, "no successor: re-assign it instead")
             : (Unhandled(item) with { State = ReleasedState(s), Reason = null, Errcode = null, NotBefore = null }, null),
             ct);

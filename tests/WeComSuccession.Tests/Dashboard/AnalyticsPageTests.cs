@@ -14,7 +14,7 @@ public sealed class AnalyticsPageTests(DashboardFixture company)
     {
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
 
-        var page = await browser.GetAsync("/admin/analytics");
+        var page = await browser.OpenAsync("/admin/analytics");
 
         Assert.Equal(HttpStatusCode.OK, page.Status);
         var months = page.Rows("months-table");
@@ -39,7 +39,7 @@ public sealed class AnalyticsPageTests(DashboardFixture company)
     {
         using var browser = await company.SignInAsync(DashboardFixture.Admin3);
 
-        var page = await browser.GetAsync("/admin/analytics?months=3");
+        var page = await browser.OpenAsync("/admin/analytics?months=3");
 
         Assert.Equal(3, page.Rows("months-table").Count);
         Assert.Equal(1, page.Rows("months-table").Sum(m => Number(m[1])));
@@ -69,7 +69,7 @@ public sealed class AnalyticsPageTests(DashboardFixture company)
     {
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
 
-        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/admin/analytics?export=members")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.OpenAsync("/admin/analytics?export=members")).Status);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class AnalyticsPageTests(DashboardFixture company)
     {
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
 
-        var page = await browser.GetAsync("/admin/analytics?months=7");
+        var page = await browser.OpenAsync("/admin/analytics?months=7");
 
         Assert.Equal(12, page.Rows("months-table").Count);
     }
@@ -86,9 +86,9 @@ public sealed class AnalyticsPageTests(DashboardFixture company)
     public async Task Page_InEnglish_TitleAndColumnsInEnglish()
     {
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
-        await browser.GetAsync("/admin/language?to=en&returnUrl=%2Fadmin");
+        await browser.OpenAsync("/admin/language?to=en&returnUrl=%2Fadmin");
 
-        var page = await browser.GetAsync("/admin/analytics");
+        var page = await browser.OpenAsync("/admin/analytics");
 
         Assert.Contains("Analytics", page.Text, StringComparison.Ordinal);
         Assert.Contains("Load per successor", page.Text, StringComparison.Ordinal);
@@ -96,9 +96,9 @@ public sealed class AnalyticsPageTests(DashboardFixture company)
         Assert.Contains(reasons, r => r[1].StartsWith("successor's customer limit reached (40099)", StringComparison.Ordinal));
     }
 
-    private static async Task<List<string[]>> CsvAsync(DashboardBrowser browser, string path)
+    private static async Task<List<string[]>> CsvAsync(DashboardHost.Browser browser, string path)
     {
-        using var response = await browser.GetResponseAsync(path);
+        using var response = await browser.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         return Csv.Parse(Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(Ct))[1..]);

@@ -16,7 +16,7 @@ public sealed partial class AuditPageTests(DashboardFixture company)
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
         var newest = await company.Harness.ScalarAsync<long>("SELECT max(id) FROM audit_log");
 
-        var page = await browser.GetAsync("/admin/audit");
+        var page = await browser.OpenAsync("/admin/audit");
 
         Assert.Equal(HttpStatusCode.OK, page.Status);
         var ids = Ids(page.Body);
@@ -31,7 +31,7 @@ public sealed partial class AuditPageTests(DashboardFixture company)
     {
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
 
-        var page = await browser.GetAsync($"/admin/audit?departure={company.Completed}");
+        var page = await browser.OpenAsync($"/admin/audit?departure={company.Completed}");
 
         var rows = page.Rows("audit-table");
         var expected = await company.Harness.ScalarAsync<long>(
@@ -50,7 +50,7 @@ public sealed partial class AuditPageTests(DashboardFixture company)
     {
         using var browser = await company.SignInAsync(DashboardFixture.Auditor);
 
-        var page = await browser.GetAsync("/admin/audit?entity=admin_role&actor=%E7%8E%8B%E6%80%BB"); // 王总, by name
+        var page = await browser.OpenAsync("/admin/audit?entity=admin_role&actor=%E7%8E%8B%E6%80%BB"); // 王总, by name
 
         var rows = page.Rows("audit-table").Where(r => r[2] == "授予角色").ToList();
         Assert.True(rows.Count >= 3, page.Text);
@@ -65,11 +65,11 @@ public sealed partial class AuditPageTests(DashboardFixture company)
     public async Task Paging_OlderThenNewer_ContiguousPagesBackAndForth()
     {
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
-        var first = Ids((await browser.GetAsync("/admin/audit")).Body);
+        var first = Ids((await browser.OpenAsync("/admin/audit")).Body);
 
-        var older = await browser.GetAsync($"/admin/audit?before={first[^1]}");
+        var older = await browser.OpenAsync($"/admin/audit?before={first[^1]}");
         var second = Ids(older.Body);
-        var back = Ids((await browser.GetAsync($"/admin/audit?after={second[0]}")).Body);
+        var back = Ids((await browser.OpenAsync($"/admin/audit?after={second[0]}")).Body);
 
         Assert.Equal(first[^1] - 1, second[0]); // ids are contiguous from 1 and a super admin sees them all
         Assert.Equal(Math.Min(50, first[^1] - 1), second.Count);
@@ -84,7 +84,7 @@ public sealed partial class AuditPageTests(DashboardFixture company)
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
         var tomorrow = company.Harness.Sim.Clock.GetUtcNow().AddDays(3).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-        var page = await browser.GetAsync($"/admin/audit?from={tomorrow}");
+        var page = await browser.OpenAsync($"/admin/audit?from={tomorrow}");
 
         Assert.Empty(Ids(page.Body));
         Assert.Contains("没有符合条件的记录", page.Text, StringComparison.Ordinal);
@@ -96,7 +96,7 @@ public sealed partial class AuditPageTests(DashboardFixture company)
     {
         using var browser = await company.SignInAsync(DashboardFixture.Auditor); // a read: auditors may ask
 
-        var page = await browser.PostAsync("/admin/audit", "/admin/audit?handler=Verify");
+        var page = await browser.SubmitAsync("/admin/audit", "/admin/audit?handler=Verify");
 
         Assert.Equal(HttpStatusCode.OK, page.Status);
         Assert.Contains("审计链完整", page.Text, StringComparison.Ordinal);
@@ -114,7 +114,7 @@ public sealed partial class AuditPageTests(DashboardFixture company)
         await AsTableOwnerAsync("UPDATE audit_log SET actor = 'mallory' WHERE id = 5");
         try
         {
-            var page = await browser.PostAsync("/admin/audit", "/admin/audit?handler=Verify");
+            var page = await browser.SubmitAsync("/admin/audit", "/admin/audit?handler=Verify");
 
             Assert.Contains("审计链在第 5 条处断开", page.Text, StringComparison.Ordinal);
             Assert.Contains("该记录的内容或哈希被改动过", page.Text, StringComparison.Ordinal);
@@ -131,26 +131,52 @@ public sealed partial class AuditPageTests(DashboardFixture company)
     {
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
 
-        var answer = await browser.PostWithoutTokenAsync("/admin/audit?handler=Verify");
+        var answer = await browser.SubmitWithoutTokenAsync("/admin/audit?handler=Verify");
 
         Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
     }
 
     [Fact]
-    public async Task Page_ScopedAdmin_OnlyEntriesAboutMembersOfTheirDepartments()
+    public async Task Page_ScopedAdmin_403AndNoLinkToIt()
     {
         using var browser = await company.SignInAsync(DashboardFixture.Admin3);
 
-        var all = await browser.GetAsync("/admin/audit");
-        var other = await browser.GetAsync($"/admin/audit?departure={company.Completed}");
-        var roles = await browser.GetAsync("/admin/audit?entity=admin_role");
+        var audit = await browser.OpenAsync("/admin/audit");
+        var verify = await browser.SubmitAsync("/admin/analytics", "/admin/audit?handler=Verify");
+        var overview = await browser.OpenAsync("/admin");
 
-        var rows = all.Rows("audit-table");
-        Assert.NotEmpty(rows);
-        Assert.All(rows, r => Assert.Contains($"赵六 的离职 #{company.Waiting}", r[3], StringComparison.Ordinal));
-        Assert.Contains("您是部门管理员", all.Text, StringComparison.Ordinal);
-        Assert.Empty(Ids(other.Body));
-        Assert.Empty(Ids(roles.Body));
+        Assert.Equal(HttpStatusCode.Forbidden, audit.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, verify.Status);
+        Assert.DoesNotContain("href=\"/admin/audit\"", overview.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Filter_ActorByUserid_OnlyTheirEntries()
+    {
+        using var browser = await company.SignInAsync(DashboardFixture.Auditor);
+
+        var page = await browser.OpenAsync("/admin/audit?actor=BOSS");
+
+        var ids = Ids(page.Body);
+        var expected = await company.Harness.QueryAsync<long>("SELECT id FROM audit_log WHERE lower(actor) = 'boss' ORDER BY id DESC LIMIT 50");
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, ids);
+    }
+
+    [Fact]
+    public async Task Filter_DatesAroundTheLog_EveryEntryBetweenThem()
+    {
+        using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
+        var china = TimeSpan.FromHours(8);
+        var first = (await company.Harness.ScalarAsync<DateTime>("SELECT min(at) FROM audit_log")).ToUniversalTime();
+        var from = new DateTimeOffset(first, TimeSpan.Zero).ToOffset(china).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var to = company.Harness.Sim.Clock.GetUtcNow().AddDays(1).ToOffset(china).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        var page = await browser.OpenAsync($"/admin/audit?from={from}&to={to}&entity=admin_role");
+
+        var expected = await company.Harness.QueryAsync<long>("SELECT id FROM audit_log WHERE entity_type = 'admin_role' ORDER BY id DESC LIMIT 50");
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, Ids(page.Body));
     }
 
     [Fact]
@@ -158,7 +184,7 @@ public sealed partial class AuditPageTests(DashboardFixture company)
     {
         using var browser = await company.SignInAsync(DashboardFixture.NoRole);
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync("/admin/audit")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.OpenAsync("/admin/audit")).Status);
     }
 
     private static List<long> Ids(string html) => [.. RowId().Matches(html).Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];

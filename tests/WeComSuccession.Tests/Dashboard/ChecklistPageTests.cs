@@ -17,7 +17,7 @@ public sealed class ChecklistPageTests(DashboardFixture company)
     {
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
 
-        var page = await browser.GetAsync($"/admin/departures/{company.Completed}/checklist");
+        var page = await browser.OpenAsync($"/admin/departures/{company.Completed}/checklist");
 
         Assert.Equal(HttpStatusCode.OK, page.Status);
         var text = page.Text;
@@ -41,9 +41,9 @@ public sealed class ChecklistPageTests(DashboardFixture company)
     public async Task Page_InEnglish_SaysTheSameInEnglish()
     {
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
-        await browser.GetAsync($"/admin/language?to=en&returnUrl=%2Fadmin");
+        await browser.OpenAsync($"/admin/language?to=en&returnUrl=%2Fadmin");
 
-        var page = await browser.GetAsync($"/admin/departures/{company.Completed}/checklist");
+        var page = await browser.OpenAsync($"/admin/departures/{company.Completed}/checklist");
 
         Assert.Contains("Handover checklist: 张三", page.Text, StringComparison.Ordinal);
         Assert.Contains("Direct leader", page.Text, StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public sealed class ChecklistPageTests(DashboardFixture company)
     {
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
 
-        var page = await browser.GetAsync($"/admin/departures/{company.Bulk}/checklist");
+        var page = await browser.OpenAsync($"/admin/departures/{company.Bulk}/checklist");
 
         Assert.Equal(HttpStatusCode.OK, page.Status);
         Assert.Equal(2_000, page.Rows("checklist").Count);
@@ -67,7 +67,7 @@ public sealed class ChecklistPageTests(DashboardFixture company)
     {
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
 
-        using var response = await browser.GetResponseAsync($"/admin/departures/{company.Completed}/checklist.csv");
+        using var response = await browser.GetAsync($"/admin/departures/{company.Completed}/checklist.csv");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
@@ -89,7 +89,7 @@ public sealed class ChecklistPageTests(DashboardFixture company)
     {
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
 
-        using var response = await browser.GetResponseAsync($"/admin/departures/{company.Bulk}/checklist.csv");
+        using var response = await browser.GetAsync($"/admin/departures/{company.Bulk}/checklist.csv");
         var rows = Csv.Parse(Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(Ct))[1..]);
 
         Assert.Equal(DashboardFixture.BulkItems + 1, rows.Count);
@@ -104,7 +104,7 @@ public sealed class ChecklistPageTests(DashboardFixture company)
     {
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
 
-        using var response = await browser.GetResponseAsync($"/admin/departures/{company.Bulk}/checklist.xlsx");
+        using var response = await browser.GetAsync($"/admin/departures/{company.Bulk}/checklist.xlsx");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", response.Content.Headers.ContentType?.MediaType);
@@ -132,7 +132,7 @@ public sealed class ChecklistPageTests(DashboardFixture company)
 
         foreach (var path in new[] { "checklist", "checklist.csv", "checklist.xlsx" })
         {
-            using var response = await browser.GetResponseAsync($"/admin/departures/{company.Completed}/{path}");
+            using var response = await browser.GetAsync($"/admin/departures/{company.Completed}/{path}");
             Assert.True(expected == response.StatusCode, $"{userid} {path}: {(int)response.StatusCode}");
             if (expected == HttpStatusCode.NotFound)
             {
@@ -146,8 +146,8 @@ public sealed class ChecklistPageTests(DashboardFixture company)
     {
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
 
-        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/admin/departures/999999/checklist")).Status);
-        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"/admin/departures/{company.Completed}/checklist.pdf")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.OpenAsync("/admin/departures/999999/checklist")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.OpenAsync($"/admin/departures/{company.Completed}/checklist.pdf")).Status);
     }
 
     [Fact]
@@ -156,8 +156,8 @@ public sealed class ChecklistPageTests(DashboardFixture company)
         using var member = await company.SignInAsync(DashboardFixture.NoRole);
         using var anonymous = company.Anonymous();
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync($"/admin/departures/{company.Completed}/checklist.csv")).Status);
-        var redirected = await anonymous.GetAsync($"/admin/departures/{company.Completed}/checklist.csv");
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.OpenAsync($"/admin/departures/{company.Completed}/checklist.csv")).Status);
+        var redirected = await anonymous.OpenAsync($"/admin/departures/{company.Completed}/checklist.csv");
         Assert.Equal(HttpStatusCode.Redirect, redirected.Status);
         Assert.StartsWith("/admin/signin?returnUrl=", redirected.Location, StringComparison.Ordinal);
     }

@@ -27,9 +27,9 @@ public sealed class RolesPageTests(DashboardFixture company) : IAsyncLifetime
     {
         using var browser = await company.SignInAsync(userid);
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync(Roles)).Status);
-        var page = await browser.GetAsync("/admin/audit"); // a page they may open, for its antiforgery token
-        var grant = await browser.PostAsync("/admin/audit", Grant, ("userid", DashboardFixture.Candidate), ("role", "super_admin"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.OpenAsync(Roles)).Status);
+        var page = await browser.OpenAsync("/admin/analytics"); // a page they may open, for its antiforgery token
+        var grant = await browser.SubmitAsync("/admin/analytics", Grant, ("userid", DashboardFixture.Candidate), ("role", "super_admin"));
         Assert.Equal(HttpStatusCode.OK, page.Status);
         Assert.Equal(HttpStatusCode.Forbidden, grant.Status);
         Assert.Equal(0, await RoleCountAsync(DashboardFixture.Candidate));
@@ -40,7 +40,7 @@ public sealed class RolesPageTests(DashboardFixture company) : IAsyncLifetime
     {
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
 
-        var page = await browser.GetAsync(Roles);
+        var page = await browser.OpenAsync(Roles);
 
         Assert.Equal(HttpStatusCode.OK, page.Status);
         var rows = page.Rows("roles-table");
@@ -57,8 +57,8 @@ public sealed class RolesPageTests(DashboardFixture company) : IAsyncLifetime
     {
         using var browser = await company.SignInAsync(DashboardFixture.SuperAdmin);
 
-        var found = await browser.GetAsync(Roles + "?q=%E5%B0%8F%E9%A9%AC"); // 小马
-        var left = await browser.GetAsync(Roles + "?q=zhangsan");
+        var found = await browser.OpenAsync(Roles + "?q=%E5%B0%8F%E9%A9%AC"); // 小马
+        var left = await browser.OpenAsync(Roles + "?q=zhangsan");
 
         Assert.Contains("name=\"userid\" value=\"xiaoma\"", found.Body, StringComparison.Ordinal);
         Assert.Contains("name=\"departments\" value=\"4\"", found.Body, StringComparison.Ordinal);
@@ -71,14 +71,14 @@ public sealed class RolesPageTests(DashboardFixture company) : IAsyncLifetime
     {
         using var boss = await company.SignInAsync(DashboardFixture.SuperAdmin);
         using var candidate = await company.SignInAsync(DashboardFixture.Candidate);
-        Assert.Equal(HttpStatusCode.Forbidden, (await candidate.GetAsync("/admin/audit")).Status); // "no role" is now cached on this node
+        Assert.Equal(HttpStatusCode.Forbidden, (await candidate.OpenAsync("/admin/audit")).Status); // "no role" is now cached on this node
 
-        var granted = await boss.PostAsync(Roles, Grant, ("userid", DashboardFixture.Candidate), ("role", "auditor"));
-        var listed = await boss.GetAsync(granted.Location!);
-        var asAuditor = await candidate.GetAsync("/admin/audit");
-        var revoked = await boss.PostAsync(Roles, Revoke, ("userid", DashboardFixture.Candidate));
-        var afterRevoke = await boss.GetAsync(revoked.Location!);
-        var asNobody = await candidate.GetAsync("/admin/audit");
+        var granted = await boss.SubmitAsync(Roles, Grant, ("userid", DashboardFixture.Candidate), ("role", "auditor"));
+        var listed = await boss.OpenAsync(granted.Location!);
+        var asAuditor = await candidate.OpenAsync("/admin/audit");
+        var revoked = await boss.SubmitAsync(Roles, Revoke, ("userid", DashboardFixture.Candidate));
+        var afterRevoke = await boss.OpenAsync(revoked.Location!);
+        var asNobody = await candidate.OpenAsync("/admin/audit");
 
         Assert.Equal((HttpStatusCode.Redirect, "/admin/roles"), (granted.Status, granted.Location));
         Assert.Contains("已将 小马 (xiaoma) 设为审计员。", listed.Text, StringComparison.Ordinal);
@@ -96,12 +96,12 @@ public sealed class RolesPageTests(DashboardFixture company) : IAsyncLifetime
         using var boss = await company.SignInAsync(DashboardFixture.SuperAdmin);
         using var candidate = await company.SignInAsync(DashboardFixture.Candidate);
 
-        var granted = await boss.PostAsync(Roles, Grant, ("userid", DashboardFixture.Candidate), ("role", "admin"), ("departments", "3"));
+        var granted = await boss.SubmitAsync(Roles, Grant, ("userid", DashboardFixture.Candidate), ("role", "admin"), ("departments", "3"));
 
-        Assert.Contains("已将 小马 (xiaoma) 设为管理员，管理：销售二部。", (await boss.GetAsync(granted.Location!)).Text, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, (await candidate.GetAsync($"/admin/departures/{company.Waiting}/checklist")).Status);
-        Assert.Equal(HttpStatusCode.NotFound, (await candidate.GetAsync($"/admin/departures/{company.Completed}/checklist")).Status);
-        Assert.Equal(HttpStatusCode.Forbidden, (await candidate.GetAsync(Roles)).Status);
+        Assert.Contains("已将 小马 (xiaoma) 设为管理员，管理：销售二部。", (await boss.OpenAsync(granted.Location!)).Text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await candidate.OpenAsync($"/admin/departures/{company.Waiting}/checklist")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await candidate.OpenAsync($"/admin/departures/{company.Completed}/checklist")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await candidate.OpenAsync(Roles)).Status);
     }
 
     [Theory]
@@ -116,8 +116,8 @@ public sealed class RolesPageTests(DashboardFixture company) : IAsyncLifetime
         var before = await company.Harness.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE entity_type = 'admin_role'");
         (string, string)[] fields = department is null ? [("userid", userid), ("role", role)] : [("userid", userid), ("role", role), ("departments", department)];
 
-        var refused = await boss.PostAsync(Roles, Grant, fields);
-        var shown = await boss.GetAsync(refused.Location!);
+        var refused = await boss.SubmitAsync(Roles, Grant, fields);
+        var shown = await boss.OpenAsync(refused.Location!);
 
         Assert.Contains(message, shown.Text, StringComparison.Ordinal);
         Assert.Contains("flash-error", shown.Body, StringComparison.Ordinal);
@@ -131,21 +131,21 @@ public sealed class RolesPageTests(DashboardFixture company) : IAsyncLifetime
     {
         using var boss = await company.SignInAsync(DashboardFixture.SuperAdmin);
 
-        var refused = await boss.PostAsync(Roles, Revoke, ("userid", userid));
+        var refused = await boss.SubmitAsync(Roles, Revoke, ("userid", userid));
 
-        Assert.Contains(message, (await boss.GetAsync(refused.Location!)).Text, StringComparison.Ordinal);
+        Assert.Contains(message, (await boss.OpenAsync(refused.Location!)).Text, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Revoke_OwnRole_RefusedAnotherSuperAdminMust()
     {
         using var boss = await company.SignInAsync(DashboardFixture.SuperAdmin);
-        await boss.PostAsync(Roles, Grant, ("userid", DashboardFixture.Candidate), ("role", "super_admin"));
+        await boss.SubmitAsync(Roles, Grant, ("userid", DashboardFixture.Candidate), ("role", "super_admin"));
         using var candidate = await company.SignInAsync(DashboardFixture.Candidate);
 
-        var refused = await candidate.PostAsync(Roles, Revoke, ("userid", DashboardFixture.Candidate));
+        var refused = await candidate.SubmitAsync(Roles, Revoke, ("userid", DashboardFixture.Candidate));
 
-        Assert.Contains("不能撤销自己的角色，请由另一位超级管理员操作。", (await candidate.GetAsync(refused.Location!)).Text, StringComparison.Ordinal);
+        Assert.Contains("不能撤销自己的角色，请由另一位超级管理员操作。", (await candidate.OpenAsync(refused.Location!)).Text, StringComparison.Ordinal);
         Assert.Equal(1, await RoleCountAsync(DashboardFixture.Candidate));
     }
 
@@ -154,7 +154,7 @@ public sealed class RolesPageTests(DashboardFixture company) : IAsyncLifetime
     {
         using var boss = await company.SignInAsync(DashboardFixture.SuperAdmin);
 
-        var forged = await boss.PostWithoutTokenAsync(Grant, ("userid", DashboardFixture.Candidate), ("role", "super_admin"));
+        var forged = await boss.SubmitWithoutTokenAsync(Grant, ("userid", DashboardFixture.Candidate), ("role", "super_admin"));
 
         Assert.Equal(HttpStatusCode.BadRequest, forged.Status);
         Assert.Equal(0, await RoleCountAsync(DashboardFixture.Candidate));

@@ -4,7 +4,6 @@ using Npgsql;
 using WeComSuccession.Audit;
 using WeComSuccession.Infrastructure.Db;
 using WeComSuccession.Successions;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Successions;
 

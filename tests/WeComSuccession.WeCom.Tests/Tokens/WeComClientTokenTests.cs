@@ -1,9 +1,10 @@
+using WeComSuccession.WeCom.Tests.TestSupport;
 using WeComSuccession.WeCom.Api.Models;
 using WeComSuccession.WeCom.Errors;
 using WireMock.Matchers;
-using static WeComSuccession.WeCom.Tests.Api.WeComMock;
+using static WeComSuccession.WeCom.Tests.TestSupport.WeComMock;
 
-namespace WeComSuccession.WeCom.Tests.Api;
+namespace WeComSuccession.WeCom.Tests.Tokens;
 
 public sealed class WeComClientTokenTests
 {

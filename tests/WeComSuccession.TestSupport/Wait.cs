@@ -1,4 +1,4 @@
-namespace WeComSuccession.Tests.TestSupport;
+namespace WeComSuccession.TestSupport;
 
 public static class Wait
 {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
@@ -7,10 +6,9 @@ using WeComSuccession.Callbacks;
 using WeComSuccession.Members;
 using WeComSuccession.Simulator;
 using WeComSuccession.Simulator.Engine;
-using WeComSuccession.Tests.TestSupport;
 using WeComSuccession.WeCom.Events;
 
-namespace WeComSuccession.Tests.Successions;
+namespace WeComSuccession.Tests.Infrastructure.Jobs;
 
 /// <summary>Two service nodes on one database form one Quartz cluster: every job runs once, on one node or the other.</summary>
 public sealed class ClusterTests
@@ -19,7 +17,6 @@ public sealed class ClusterTests
     private const int Groups = 20;
     private const int Hires = 24;
 
-    private static readonly JsonSerializerOptions SeedJson = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
     [Fact]
@@ -30,24 +27,23 @@ public sealed class ClusterTests
             [Corps.Member("boss", isDeptLeader: true), Corps.Member("sales1", leader: "boss"), Corps.Member("sales2", leader: "boss")],
             Corps.Customers("sales1", Customers),
             Corps.Groups("sales1", Groups));
-        var seedFile = Path.Combine(Path.GetTempPath(), $"corp-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(seedFile, JsonSerializer.Serialize(corp, SeedJson), ct);
+        var seedFile = await SuccessionHarness.WriteSeedAsync(corp);
         await using var database = new TestDatabase();
         await database.InitializeAsync();
         await using var db = database.CreateDataSource();
 
         var options = new SimulatorOptions
         {
-            CorpId = SuccessionHarness.CorpId,
-            Secret = ServiceFactory.ValidSettings["WeCom:Secret"]!,
+            CorpId = TestCredentials.CorpId,
+            Secret = TestCredentials.Secret,
             SeedFile = seedFile,
             ClockFactor = 1,
             GroupTakeoverDelay = TimeSpan.FromSeconds(2),
             PumpInterval = TimeSpan.FromMilliseconds(50),
             Callback =
             {
-                Token = ServiceFactory.ValidSettings["WeCom:Callback:Token"]!,
-                EncodingAESKey = ServiceFactory.ValidSettings["WeCom:Callback:EncodingAESKey"]!,
+                Token = TestCredentials.Token,
+                EncodingAESKey = TestCredentials.EncodingAesKey,
                 RetryDelay = TimeSpan.FromMilliseconds(200),
             },
         };
@@ -56,7 +52,7 @@ public sealed class ClusterTests
         var sim = wecom.Simulator;
 
         // Ports chosen once the simulator holds its own; the callback URL is read at each delivery.
-        var ports = SuccessionHarness.FreePorts(2);
+        var ports = LoopbackPorts.Free(2);
         var callbackUrls = ports.Select(p => $"http://127.0.0.1:{p}/wecom/callback").ToArray();
         options.Callback.Url = callbackUrls[0];
 

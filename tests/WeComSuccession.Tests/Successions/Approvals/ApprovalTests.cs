@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using WeComSuccession.Tests.TestSupport;
 
-namespace WeComSuccession.Tests.Successions;
+namespace WeComSuccession.Tests.Successions.Approvals;
 
 /// <summary>With <c>Succession:Approval:Mode=Always</c> nothing leaves for WeCom until a person approves the plan.</summary>
 public sealed class ApprovalTests
@@ -24,7 +23,7 @@ public sealed class ApprovalTests
         await Wait.UntilAsync(async () => await h.SuccessionStateAsync("sales1") == "awaiting_approval", Deadline, "the plan to await approval", () => h.DescribeAsync("sales1"));
         Assert.Equal(new Dictionary<string, int> { ["planned"] = 5 }, await h.ItemStatesAsync("sales1"));
         Assert.Equal("boss", Assert.Single(await h.QueryAsync<string>("SELECT unnest(approvers) FROM successions WHERE handover_userid = 'sales1'")));
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct); // several due-work polls
+        await h.WaitUntilSettledAsync("sales1", Deadline); // the pass that asked for approval is over, and nothing is due
         Assert.Equal("awaiting_approval", await h.SuccessionStateAsync("sales1"));
         Assert.Empty(h.Sim.ApiCalls(ResignedCustomers));
         Assert.Empty(h.Sim.ApiCalls(ResignedGroups));
@@ -66,7 +65,7 @@ public sealed class ApprovalTests
         await Wait.UntilAsync(async () => await h.SuccessionStateAsync("sales1") == "rejected", Deadline, "the succession to be rejected", () => h.DescribeAsync("sales1"));
         Assert.Equal(new Dictionary<string, int> { ["manual"] = 5 }, await h.ItemStatesAsync("sales1"));
         Assert.Equal("plan rejected", Assert.Single(await h.QueryAsync<string>("SELECT DISTINCT reason FROM succession_items")));
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        await h.WaitUntilSettledAsync("sales1", Deadline); // the pass the rejection woke is over
         Assert.Empty(h.Sim.ApiCalls(ResignedCustomers));
         Assert.Empty(h.Sim.ApiCalls(ResignedGroups));
     }

@@ -1,11 +1,12 @@
+using WeComSuccession.WeCom.Tests.TestSupport;
 using WeComSuccession.WeCom.Api.Models;
 using WeComSuccession.WeCom.Errors;
 using WireMock;
 using WireMock.Matchers;
 using WireMock.ResponseBuilders;
-using static WeComSuccession.WeCom.Tests.Api.WeComMock;
+using static WeComSuccession.WeCom.Tests.TestSupport.WeComMock;
 
-namespace WeComSuccession.WeCom.Tests.Api;
+namespace WeComSuccession.WeCom.Tests.Resilience;
 
 public sealed class WeComClientResilienceTests
 {

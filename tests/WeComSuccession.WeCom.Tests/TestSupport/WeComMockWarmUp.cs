@@ -1,8 +1,8 @@
 using WeComSuccession.WeCom.Api.Models;
 
-[assembly: AssemblyFixture(typeof(WeComSuccession.WeCom.Tests.Api.WeComMockWarmUp))]
+[assembly: AssemblyFixture(typeof(WeComSuccession.WeCom.Tests.TestSupport.WeComMockWarmUp))]
 
-namespace WeComSuccession.WeCom.Tests.Api;
+namespace WeComSuccession.WeCom.Tests.TestSupport;
 
 /// <summary>
 /// Pays the process's first WireMock start and first request (seconds on a busy machine: JIT of Kestrel, the

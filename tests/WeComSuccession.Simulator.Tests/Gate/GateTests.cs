@@ -3,7 +3,7 @@ using WeComSuccession.Simulator.Gate;
 using WeComSuccession.Simulator.Tests.TestSupport;
 using WeComSuccession.WeCom.Api.Models;
 
-namespace WeComSuccession.Simulator.Tests.Api;
+namespace WeComSuccession.Simulator.Tests.Gate;
 
 public sealed class GateTests
 {

@@ -4,10 +4,9 @@ using System.Text.Json;
 using Dapper;
 using WeComSuccession.Simulator;
 using WeComSuccession.Simulator.Engine;
-using WeComSuccession.Tests.TestSupport;
 using WeComSuccession.WeCom.Events;
 
-namespace WeComSuccession.Tests.Successions;
+namespace WeComSuccession.Tests.Transfers;
 
 /// <summary>
 /// The service as a separate process, killed with SIGKILL at random moments of a large departure and started
@@ -25,7 +24,6 @@ public sealed class CrashSafetyTests
     private const string ApiKey = "test-key-0123456789abcdefghij";
     private const string TransferPath = "/cgi-bin/externalcontact/resigned/transfer_customer";
 
-    private static readonly JsonSerializerOptions SeedJson = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(4);
     private static readonly TimeSpan StartWithin = TimeSpan.FromSeconds(60);
 
@@ -46,8 +44,7 @@ public sealed class CrashSafetyTests
             [Corps.Member("boss", isDeptLeader: true), Corps.Member("sales1", leader: "boss"), Corps.Member("sales2", leader: "boss")],
             Corps.Customers("sales1", Customers),
             Corps.Groups("sales1", Groups));
-        var seedFile = Path.Combine(Path.GetTempPath(), $"corp-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(seedFile, JsonSerializer.Serialize(corp, SeedJson), ct);
+        var seedFile = await SuccessionHarness.WriteSeedAsync(corp);
 
         var database = new TestDatabase();
         await database.InitializeAsync();
@@ -57,8 +54,8 @@ public sealed class CrashSafetyTests
         {
             var simOptions = new SimulatorOptions
             {
-                CorpId = SuccessionHarness.CorpId,
-                Secret = ServiceFactory.ValidSettings["WeCom:Secret"]!,
+                CorpId = TestCredentials.CorpId,
+                Secret = TestCredentials.Secret,
                 SeedFile = seedFile,
                 ClockFactor = 1,
                 // Short, so that customers complete at once. Also shorter than the result check that follows the last
@@ -71,8 +68,8 @@ public sealed class CrashSafetyTests
                 Faults = { LatencyMs = 300, Paths = { TransferPath, "/cgi-bin/externalcontact/resigned/transfer_result", "/cgi-bin/externalcontact/groupchat/transfer" } },
                 Callback =
                 {
-                    Token = ServiceFactory.ValidSettings["WeCom:Callback:Token"]!,
-                    EncodingAESKey = ServiceFactory.ValidSettings["WeCom:Callback:EncodingAESKey"]!,
+                    Token = TestCredentials.Token,
+                    EncodingAESKey = TestCredentials.EncodingAesKey,
                     // WeCom retries about three times within seconds; here the retries must outlast a restart,
                     // so that "no event lost" is about the service, not about the sender giving up.
                     RetryDelay = TimeSpan.FromSeconds(1),
@@ -83,7 +80,7 @@ public sealed class CrashSafetyTests
             var sim = wecom.Simulator;
 
             // Chosen once the simulator holds its port; the callback URL is read at each delivery.
-            var port = SuccessionHarness.FreePort();
+            var port = LoopbackPorts.Free();
             simOptions.Callback.Url = $"http://127.0.0.1:{port}/wecom/callback";
 
             var settings = new Dictionary<string, string?>(ServiceFactory.ValidSettings)

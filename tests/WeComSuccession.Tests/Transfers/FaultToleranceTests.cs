@@ -1,7 +1,6 @@
 using WeComSuccession.Simulator.Gate;
-using WeComSuccession.Tests.TestSupport;
 
-namespace WeComSuccession.Tests.Successions;
+namespace WeComSuccession.Tests.Transfers;
 
 /// <summary>
 /// A WeCom that is busy (-1), overloaded (HTTP 5xx), slow, throttling (45009) and revoking tokens: the succession

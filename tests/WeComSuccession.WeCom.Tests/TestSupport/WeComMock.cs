@@ -4,7 +4,7 @@ using WireMock.ResponseBuilders;
 using WireMock.Server;
 using WireMock.Settings;
 
-namespace WeComSuccession.WeCom.Tests.Api;
+namespace WeComSuccession.WeCom.Tests.TestSupport;
 
 /// <summary>
 /// WeCom as WireMock.Net stubs on 127.0.0.1 (free port). gettoken answers TOKEN-1, TOKEN-2, … to the test

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using WeComSuccession.WeCom.Api;
 
-namespace WeComSuccession.WeCom.Tests.Api;
+namespace WeComSuccession.WeCom.Tests.TestSupport;
 
 /// <summary>
 /// A client against the WireMock WeCom with short pauses and backoffs so that the suite runs in seconds. The

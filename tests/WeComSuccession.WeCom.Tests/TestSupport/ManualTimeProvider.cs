@@ -1,4 +1,4 @@
-namespace WeComSuccession.WeCom.Tests.Api;
+namespace WeComSuccession.WeCom.Tests.TestSupport;
 
 /// <summary>A clock the test moves by hand. Only <see cref="GetUtcNow"/> is manual; timers stay real.</summary>
 internal sealed class ManualTimeProvider : TimeProvider

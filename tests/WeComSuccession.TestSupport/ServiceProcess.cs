@@ -3,34 +3,56 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace WeComSuccession.Tests.TestSupport;
+namespace WeComSuccession.TestSupport;
 
 /// <summary>
 /// The service as its own OS process (<c>dotnet WeComSuccession.dll</c>), so that a test can kill it the hard
-/// way: <see cref="KillAsync"/> sends SIGKILL, so no finally block, no graceful Quartz shutdown, no flushed
-/// anything. The test project references the service, so the build puts <c>WeComSuccession.dll</c> with its
-/// runtimeconfig and deps beside the test assembly. Configuration goes in as environment variables; the
-/// content root is an empty directory, so no appsettings file of another project (the simulator's sits in the
-/// same output folder) is read.
+/// way (<see cref="KillAsync"/> sends SIGKILL, so no finally block, no graceful scheduler shutdown, no flushed
+/// anything) and a measurement does not share its process with the load. By default it runs the
+/// <c>WeComSuccession.dll</c> that the build puts, with its runtimeconfig and deps, beside an assembly that
+/// references the service, with an empty directory as content root, so that no appsettings file of another
+/// project (the simulator's sits in the same output folder) is read. Given <c>serviceDirectory</c> (the service's
+/// own build output), it runs the dll there with that directory as content root, its appsettings.json included.
+/// Configuration goes in as environment variables.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private const int KeptLines = 400;
 
     private readonly IReadOnlyDictionary<string, string?> _settings;
-    private readonly string _contentRoot = System.IO.Directory.CreateTempSubdirectory("wcs-service-").FullName;
+    private readonly string _dll;
+    private readonly string _contentRoot;
+    private readonly string? _temporaryContentRoot;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly StreamWriter? _log;
+    private readonly Lock _logLock = new();
+    private bool _logClosed;
     private Process? _process;
     private int _runs;
 
     /// <param name="settings">Configuration keys in <c>Section:Key</c> form.</param>
     /// <param name="port">The loopback port to listen on.</param>
-    public ServiceProcess(IReadOnlyDictionary<string, string?> settings, int port)
+    /// <param name="serviceDirectory">A build output of the service to run, as its own content root; null: the dll beside this assembly.</param>
+    /// <param name="logFile">A file that gets every line the service writes (all runs), besides the last lines kept for <see cref="Tail"/>.</param>
+    public ServiceProcess(IReadOnlyDictionary<string, string?> settings, int port, string? serviceDirectory = null, string? logFile = null)
     {
         _settings = settings;
         BaseUrl = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
+        if (serviceDirectory is null)
+        {
+            _dll = ServiceDll;
+            _contentRoot = _temporaryContentRoot = System.IO.Directory.CreateTempSubdirectory("wcs-service-").FullName;
+        }
+        else
+        {
+            _dll = Path.Combine(serviceDirectory, "WeComSuccession.dll");
+            _contentRoot = serviceDirectory;
+        }
+
+        _log = logFile is null ? null : new StreamWriter(logFile);
     }
 
+    /// <summary>The service beside this assembly.</summary>
     public static string ServiceDll { get; } = Path.Combine(AppContext.BaseDirectory, "WeComSuccession.dll");
 
     public Uri BaseUrl { get; }
@@ -47,9 +69,9 @@ public sealed class ServiceProcess : IAsyncDisposable
             throw new InvalidOperationException("The service is already running.");
         }
 
-        if (!File.Exists(ServiceDll) || !File.Exists(Path.ChangeExtension(ServiceDll, ".runtimeconfig.json")))
+        if (!File.Exists(_dll) || !File.Exists(Path.ChangeExtension(_dll, ".runtimeconfig.json")))
         {
-            throw new InvalidOperationException($"{ServiceDll} (with its runtimeconfig.json) is not beside the test assembly; the test project must reference the service.");
+            throw new InvalidOperationException($"{_dll} (with its runtimeconfig.json) is not there; a project that runs the service beside itself must reference it.");
         }
 
         var run = ++_runs;
@@ -61,7 +83,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = _contentRoot,
         };
-        foreach (var arg in (string[])[ServiceDll, "--urls", BaseUrl.ToString().TrimEnd('/'), "--contentRoot", _contentRoot])
+        foreach (var arg in (string[])[_dll, "--urls", BaseUrl.ToString().TrimEnd('/'), "--contentRoot", _contentRoot])
         {
             start.ArgumentList.Add(arg);
         }
@@ -143,9 +165,20 @@ public sealed class ServiceProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
+        lock (_logLock)
+        {
+            _logClosed = true;
+            _log?.Dispose();
+        }
+
+        if (_temporaryContentRoot is null)
+        {
+            return;
+        }
+
         try
         {
-            System.IO.Directory.Delete(_contentRoot, recursive: true);
+            System.IO.Directory.Delete(_temporaryContentRoot, recursive: true);
         }
         catch (IOException)
         {
@@ -160,7 +193,19 @@ public sealed class ServiceProcess : IAsyncDisposable
             return;
         }
 
-        _output.Enqueue($"[run {run.ToString(CultureInfo.InvariantCulture)}] {line}");
+        var tagged = $"[run {run.ToString(CultureInfo.InvariantCulture)}] {line}";
+        if (_log is not null)
+        {
+            lock (_logLock)
+            {
+                if (!_logClosed)
+                {
+                    _log.WriteLine(tagged);
+                }
+            }
+        }
+
+        _output.Enqueue(tagged);
         while (_output.Count > KeptLines && _output.TryDequeue(out _))
         {
         }

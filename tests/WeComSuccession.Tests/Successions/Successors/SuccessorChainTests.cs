@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
-using WeComSuccession.Tests.TestSupport;
 
-namespace WeComSuccession.Tests.Successions;
+namespace WeComSuccession.Tests.Successions.Successors;
 
 /// <summary>
 /// Who inherits: the direct leader first; someone at capacity is skipped; no one eligible means manual handling

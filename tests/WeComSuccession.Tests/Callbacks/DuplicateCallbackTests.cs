@@ -1,7 +1,6 @@
 using System.Net;
-using WeComSuccession.Tests.TestSupport;
 
-namespace WeComSuccession.Tests.Successions;
+namespace WeComSuccession.Tests.Callbacks;
 
 /// <summary>
 /// WeCom retries a callback it thinks was lost, with the same plaintext and CreateTime: however often and in
@@ -36,15 +35,9 @@ public sealed class DuplicateCallbackTests
         await Wait.UntilAsync(async () => await h.SuccessionStateAsync("sales1") == "completed", Deadline, "the succession to complete", () => h.DescribeAsync("sales1"));
         await PostAsync(sender, xml);
 
-        // A duplicate that started anything would have done so within a few due-work polls.
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
-        Assert.Equal(1, await h.SuccessionCountAsync("sales1"));
-        Assert.Equal(4, await h.ScalarAsync<int>("SELECT deliveries FROM callback_inbox WHERE change_type = 'delete_user'"));
-        Assert.Equal(1, await h.ScalarAsync<long>("SELECT count(*) FROM callback_inbox"));
+        await AssertOneEventOneSuccessionAsync(h, deliveries: 4);
         Assert.Equal(new Dictionary<string, int> { ["transferred"] = 3 }, await h.ItemStatesAsync("sales1"));
-        var transfers = h.Sim.CustomerTransfers();
-        Assert.Equal(3, transfers.Count);
-        Assert.All(transfers.GroupBy(t => t.ExternalUserId), g => Assert.Single(g));
+        AssertEachCustomerSentOnce(h);
     }
 
     [Fact]
@@ -60,13 +53,8 @@ public sealed class DuplicateCallbackTests
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         await Wait.UntilAsync(async () => (await h.ItemStatesAsync("sales1")).GetValueOrDefault("waiting") == 3, Deadline, "3 customers waiting", () => h.DescribeAsync("sales1"));
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
-        Assert.Equal(1, await h.SuccessionCountAsync("sales1"));
-        Assert.Equal(10, await h.ScalarAsync<int>("SELECT deliveries FROM callback_inbox WHERE change_type = 'delete_user'"));
-        Assert.Equal(1, await h.ScalarAsync<long>("SELECT count(*) FROM callback_inbox"));
-        var transfers = h.Sim.CustomerTransfers();
-        Assert.Equal(3, transfers.Count);
-        Assert.All(transfers.GroupBy(t => t.ExternalUserId), g => Assert.Single(g));
+        await AssertOneEventOneSuccessionAsync(h, deliveries: 10);
+        AssertEachCustomerSentOnce(h);
     }
 
     [Fact]
@@ -92,6 +80,26 @@ public sealed class DuplicateCallbackTests
 
         Assert.Equal(2, await h.ScalarAsync<long>("SELECT count(*) FROM callback_inbox"));
         Assert.Equal(6, h.Sim.CustomerTransfers().Count);
+    }
+
+    /// <summary>
+    /// Each copy was counted as a delivery of the one stored event before its 200 was sent; whatever a copy could
+    /// have started has run once a later callback is processed and the engine has nothing running or due for sales1.
+    /// </summary>
+    private static async Task AssertOneEventOneSuccessionAsync(SuccessionHarness h, int deliveries)
+    {
+        Assert.Equal(deliveries, await h.ScalarAsync<int>("SELECT deliveries FROM callback_inbox WHERE change_type = 'delete_user'"));
+        Assert.Equal(1, await h.ScalarAsync<long>("SELECT count(*) FROM callback_inbox"));
+        await h.FlushCallbacksAsync(Deadline);
+        await h.WaitUntilSettledAsync("sales1", Deadline);
+        Assert.Equal(1, await h.SuccessionCountAsync("sales1"));
+    }
+
+    private static void AssertEachCustomerSentOnce(SuccessionHarness h)
+    {
+        var transfers = h.Sim.CustomerTransfers();
+        Assert.Equal(3, transfers.Count);
+        Assert.All(transfers.GroupBy(t => t.ExternalUserId), g => Assert.Single(g));
     }
 
     private static async Task PostAsync(CallbackSender sender, string xml)
