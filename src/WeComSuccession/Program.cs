@@ -40,6 +40,7 @@ app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => che
 app.MapCallbacks();
 app.MapAdminApi();
 app.MapDashboard();
+app.MapJobsDashboard(DashboardPolicies.Jobs);
 app.Run();
 
 /// <summary>Visible to the integration tests' WebApplicationFactory.</summary>

@@ -375,7 +375,7 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, AuditLog audit, Servi
     internal static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The fields of a succession a person would ask about when reading its history.</summary>
-    private static JsonObject Audited(Succession s) => new()
+    internal static JsonObject Audited(Succession s) => new()
     {
         ["state"] = s.State,
         ["api"] = s.Api,

@@ -44,7 +44,7 @@ internal static class DashboardData
     /// <summary>The scoped admin's department: one business unit of ten (华东事业部), about an eighth of the members.</summary>
     public const long ScopeUnit = 2;
 
-    private const long HrDepartment = 12;
+    public const long HrDepartment = 12;
 
     private static readonly string[] Units = ["华东事业部", "华南事业部", "华北事业部", "华中事业部", "西南事业部", "西北事业部", "东北事业部", "大客户事业部", "渠道事业部", "电商事业部"];
     private static readonly string[] Numbers = ["一", "二", "三", "四"];
@@ -109,6 +109,9 @@ internal static class DashboardData
     public static async Task<DashboardDataset> FillAsync(NpgsqlDataSource db, DashboardShape shape)
     {
         var total = Stopwatch.StartNew();
+
+        // As the service maps rows (Database.AddDatabase): the fill reads successions and items back into its records.
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
         await new SchemaMigrator(db, SchemaMigrator.EmbeddedMigrations(typeof(Program).Assembly), NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
 
         // Whole seconds: the clock the service reads later starts here, and the rows' times are exact offsets from it.
@@ -131,8 +134,8 @@ internal static class DashboardData
             return plan.Successions.Count;
         });
         await Step("items (staging)", () => StageItemsAsync(connection, now));
-        var batches = await Step("transfer batches", () => InsertBatchesAsync(connection));
         await Step("successions", () => InsertSuccessionsAsync(connection));
+        var batches = await Step("transfer batches", () => InsertBatchesAsync(connection));
         await Step("items", () => InsertItemsAsync(connection, now));
         await Step("audit log", () => InsertAuditAsync(connection, plan, now));
         await Step("VACUUM ANALYZE", async () =>
@@ -777,7 +780,7 @@ internal static class DashboardData
             var planned = created.AddSeconds(20);
             if (s.State == SuccessionState.Ignored)
             {
-                Add(planned, "system", "succession.ignored", AuditEntity.Succession, s.Id, Audited(planning), Audited(s));
+                Add(planned, "system", "succession.ignored", AuditEntity.Succession, s.Id, SuccessionStore.Audited(planning), SuccessionStore.Audited(s));
                 continue;
             }
 
@@ -788,7 +791,7 @@ internal static class DashboardData
 
             if (s.State is SuccessionState.AwaitingDeletion)
             {
-                Add(planned, "system", "succession.awaiting_deletion", AuditEntity.Succession, s.Id, Audited(planning), Audited(s));
+                Add(planned, "system", "succession.awaiting_deletion", AuditEntity.Succession, s.Id, SuccessionStore.Audited(planning), SuccessionStore.Audited(s));
                 continue;
             }
 
@@ -796,23 +799,23 @@ internal static class DashboardData
             if (s.Approvers.Length > 0)
             {
                 var awaiting = planning with { State = SuccessionState.AwaitingApproval, Reason = "plan needs approval", Approvers = s.Approvers };
-                Add(planned, "system", "succession.awaiting_approval", AuditEntity.Succession, s.Id, Audited(planning), Audited(awaiting));
+                Add(planned, "system", "succession.awaiting_approval", AuditEntity.Succession, s.Id, SuccessionStore.Audited(planning), SuccessionStore.Audited(awaiting));
                 if (s.DecidedAt is { } decided)
                 {
                     var action = s.State == SuccessionState.Rejected ? "succession.reject" : "succession.approve";
-                    var after = Audited(s.State == SuccessionState.Rejected ? s : transferring);
+                    var after = SuccessionStore.Audited(s.State == SuccessionState.Rejected ? s : transferring);
                     after["via"] = "workbench";
-                    Add(decided, s.DecidedBy!, action, AuditEntity.Succession, s.Id, Audited(awaiting), after);
+                    Add(decided, s.DecidedBy!, action, AuditEntity.Succession, s.Id, SuccessionStore.Audited(awaiting), after);
                 }
             }
             else
             {
-                Add(planned.AddSeconds(1), "system", "succession.transferring", AuditEntity.Succession, s.Id, Audited(planning), Audited(transferring));
+                Add(planned.AddSeconds(1), "system", "succession.transferring", AuditEntity.Succession, s.Id, SuccessionStore.Audited(planning), SuccessionStore.Audited(transferring));
             }
 
             if (s.State == SuccessionState.Completed)
             {
-                Add(s.CompletedAt!.Value, "system", "succession.completed", AuditEntity.Succession, s.Id, Audited(transferring), Audited(s));
+                Add(s.CompletedAt!.Value, "system", "succession.completed", AuditEntity.Succession, s.Id, SuccessionStore.Audited(transferring), SuccessionStore.Audited(s));
             }
         }
 
@@ -901,15 +904,4 @@ internal static class DashboardData
 
         return ordered.Count;
     }
-
-    /// <summary>A succession's fields as the service audits them (SuccessionStore's shape).</summary>
-    private static JsonObject Audited(Succession s) => new()
-    {
-        ["state"] = s.State,
-        ["api"] = s.Api,
-        ["reason"] = s.Reason,
-        ["approvers"] = new JsonArray([.. s.Approvers.Select(a => (JsonNode?)a)]),
-        ["decided_by"] = s.DecidedBy,
-        ["decided_at"] = s.DecidedAt,
-    };
 }

@@ -14,8 +14,10 @@ internal static class Measurements
         ["departure-calls"] = ("WeCom calls of one 10,000-customer departure, per API, against the minimum", DepartureCallsMeasure.RunAsync),
         ["callback-throughput"] = ("POST /wecom/callback on the built service (Release, own process), 4 connections", CallbackThroughputMeasure.RunAsync),
         ["callback-latency"] = ("delete_user callback → first transfer_customer call, per departure", CallbackLatencyMeasure.RunAsync),
-        ["idle-db"] = ("database transactions and statements of one idle node", IdleDatabaseMeasure.RunAsync),
-        ["dashboard"] = ("dashboard pages and the checklist export over 10,000 departures and 1,000,000 items", DashboardMeasure.RunAsync),
+        ["idle-db"] = ("database transactions and statements of idle nodes (--nodes 1 or 2)", IdleDatabaseMeasure.RunAsync),
+        ["test-database"] = ("a test's database: empty + migrations, against a copy of the migrated template", TestDatabaseMeasure.RunAsync),
+        ["recovery"] = ("SIGKILL of the node running a succession step → the step running again on the other node", RecoveryMeasure.RunAsync),
+        ["dashboard"] = ("dashboard pages and the checklist exports over 10,000 departures and 1,000,000 items", DashboardMeasure.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using WeComSuccession.Audit;
 using WeComSuccession.Members;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Dashboard;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Dashboard;
 

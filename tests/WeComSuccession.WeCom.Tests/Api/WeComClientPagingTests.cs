@@ -1,9 +1,10 @@
+using WeComSuccession.WeCom.Tests.TestSupport;
 using System.Text.Json;
 using WeComSuccession.WeCom.Api.Models;
 using WeComSuccession.WeCom.Errors;
 using WireMock;
 using WireMock.Matchers;
-using static WeComSuccession.WeCom.Tests.Api.WeComMock;
+using static WeComSuccession.WeCom.Tests.TestSupport.WeComMock;
 
 namespace WeComSuccession.WeCom.Tests.Api;
 

@@ -1,8 +1,9 @@
+using WeComSuccession.WeCom.Tests.TestSupport;
 using System.Text.Json;
 using WeComSuccession.WeCom.Api;
 using WeComSuccession.WeCom.Api.Models;
 using WireMock.RequestBuilders;
-using static WeComSuccession.WeCom.Tests.Api.WeComMock;
+using static WeComSuccession.WeCom.Tests.TestSupport.WeComMock;
 
 namespace WeComSuccession.WeCom.Tests.Api;
 

@@ -1,7 +1,8 @@
+using WeComSuccession.WeCom.Tests.TestSupport;
 using Microsoft.Extensions.Logging;
 using WeComSuccession.WeCom.Api.Models;
 using WeComSuccession.WeCom.Errors;
-using static WeComSuccession.WeCom.Tests.Api.WeComMock;
+using static WeComSuccession.WeCom.Tests.TestSupport.WeComMock;
 
 namespace WeComSuccession.WeCom.Tests.Api;
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using WeComSuccession.Infrastructure.Jobs;
 using WeComSuccession.Infrastructure.Options;
 using WeComSuccession.WeCom.Api;
 
@@ -7,7 +8,7 @@ namespace WeComSuccession.Tests.Infrastructure.Options;
 
 public sealed class SampleSettingsTests
 {
-    private static readonly string SamplePath = Path.Combine(RepositoryRoot(), "appsettings.sample.json");
+    private static readonly string SamplePath = RepositoryPaths.Under("appsettings.sample.json");
 
     [Theory]
     [InlineData(typeof(DatabaseOptions), DatabaseOptions.Section)]
@@ -15,6 +16,7 @@ public sealed class SampleSettingsTests
     [InlineData(typeof(WeComClientOptions), WeComOptions.Section)]
     [InlineData(typeof(SuccessionOptions), SuccessionOptions.Section)]
     [InlineData(typeof(AdminOptions), AdminOptions.Section)]
+    [InlineData(typeof(JobOptions), JobOptions.Section)]
     public void Sample_EveryOptionsProperty_HasAKey(Type optionsType, string section)
     {
         var sample = new ConfigurationBuilder().AddJsonFile(SamplePath).Build();
@@ -60,16 +62,5 @@ public sealed class SampleSettingsTests
                 yield return key;
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "WeComSuccession.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("WeComSuccession.sln not found above " + AppContext.BaseDirectory);
     }
 }
