@@ -64,12 +64,16 @@ internal sealed class DepartureStatistics(NpgsqlDataSource db, ServiceClock cloc
             """, args, cancellationToken: ct));
         var waiting = await connection.QuerySingleAsync<(long Day, long Days, long Older)>(new CommandDefinition(
             $"""
-            SELECT count(*) FILTER (WHERE b.created_at >= @day), count(*) FILTER (WHERE b.created_at < @day AND b.created_at >= @threeDays),
-                   count(*) FILTER (WHERE b.created_at < @threeDays)
-            FROM succession_items i
-            JOIN transfer_batches b ON b.id = i.batch_id
-            JOIN successions s ON s.id = i.succession_id LEFT JOIN members m ON m.userid = s.handover_userid
-            WHERE i.state = 'waiting' AND {Scoped}
+            SELECT count(*) FILTER (WHERE w.sent >= @day), count(*) FILTER (WHERE w.sent < @day AND w.sent >= @threeDays),
+                   count(*) FILTER (WHERE w.sent < @threeDays)
+            FROM (
+                -- Each waiting item's batch by its key: a join let the planner hash every batch ever sent (a sequential
+                -- scan of transfer_batches, 51,859 rows in the dashboard measure) for the 1,745 items waiting.
+                SELECT (SELECT b.created_at FROM transfer_batches b WHERE b.id = i.batch_id) AS sent
+                FROM succession_items i
+                JOIN successions s ON s.id = i.succession_id LEFT JOIN members m ON m.userid = s.handover_userid
+                WHERE i.state = 'waiting' AND {Scoped}
+            ) w
             """, args, cancellationToken: ct));
         var attention = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"""
