@@ -30,4 +30,5 @@ internal static class AuditEntity
     public const string Item = "succession_item";
     public const string RegisteredSuccessor = "registered_successor";
     public const string AdminRole = "admin_role";
+    public const string ApprovalRule = "approval_rule";
 }

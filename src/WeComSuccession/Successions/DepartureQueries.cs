@@ -14,6 +14,15 @@ internal sealed record ItemRow(
 {
     /// <summary>The successor's name, when the directory knows them (read by the dashboard's queries).</summary>
     public string? TakeoverName { get; init; }
+
+    /// <summary>The customer's or group's name, when planning read it (Succession:Approval:CustomerDetails).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The customer's corp tags, when planning read them.</summary>
+    public string[]? Tags { get; init; }
+
+    /// <summary>A group's number of members, when planning read it.</summary>
+    public int? GroupSize { get; init; }
 }
 
 /// <summary>
@@ -89,7 +98,8 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
 
     /// <summary>The succession's columns, then the member's name (Dapper splits the row at <c>handover_name</c>).</summary>
     private const string DepartureColumns =
-        "s.id, s.handover_userid, s.api, s.state, s.trigger, s.reason, s.approvers, s.decided_by, s.decided_at, s.created_at, s.updated_at, s.completed_at, s.next_run_at, m.name AS handover_name";
+        "s.id, s.handover_userid, s.api, s.state, s.trigger, s.reason, s.approvers, s.decided_by, s.decided_at, s.created_at, s.updated_at, s.completed_at, s.next_run_at, " +
+        "s.approval_rule, s.approval_route, s.approvals_needed, s.approval_round, s.approval_requested_at, s.approval_outcome, m.name AS handover_name";
 
     public Task<(long Total, IReadOnlyList<DepartureRow> Rows)> ListAsync(string? state, int page, int pageSize, CancellationToken ct) =>
         ListAsync(new DepartureFilter(State: state), page, pageSize, ct);
@@ -177,7 +187,7 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
         var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
             $"""
             SELECT i.id, i.kind, i.target_id, i.takeover_userid, i.rule, i.state, i.reason, i.errcode, i.attempts, i.reroutes,
-                   i.not_before, i.takeover_time, i.updated_at, t.name AS takeover_name
+                   i.not_before, i.takeover_time, i.updated_at, t.name AS takeover_name, i.name, i.tags, i.group_size
             FROM succession_items i
             LEFT JOIN members t ON t.userid = i.takeover_userid
             {Where}
@@ -219,7 +229,7 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
         await using var command = new NpgsqlCommand(
             """
             SELECT i.id, i.kind, i.target_id, i.takeover_userid, i.rule, i.state, i.reason, i.errcode, i.attempts, i.reroutes,
-                   i.not_before, i.takeover_time, i.updated_at, t.name
+                   i.not_before, i.takeover_time, i.updated_at, t.name, i.name, i.tags, i.group_size
             FROM succession_items i LEFT JOIN members t ON t.userid = i.takeover_userid
             WHERE i.succession_id = @successionId
             ORDER BY i.kind, i.id
@@ -235,6 +245,9 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
                 reader.GetDateTime(12))
             {
                 TakeoverName = await NullableAsync<string>(reader, 13, ct),
+                Name = await NullableAsync<string>(reader, 14, ct),
+                Tags = await NullableAsync<string[]>(reader, 15, ct),
+                GroupSize = await reader.IsDBNullAsync(16, ct) ? null : reader.GetInt32(16),
             };
         }
     }
