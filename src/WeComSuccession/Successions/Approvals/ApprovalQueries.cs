@@ -3,10 +3,34 @@ using Npgsql;
 
 namespace WeComSuccession.Successions.Approvals;
 
-/// <summary>A plan waiting for one member's decision, as the workbench lists it.</summary>
-internal sealed record PendingPlan(
-    long Id, string HandoverUserid, string? HandoverName, string? Department, DateTime? RequestedAt, long Customers, long Groups, string[] Successors,
-    string? Rule, short ApprovalsNeeded, long Approvals);
+/// <summary>A plan waiting for one member's decision, as the workbench lists it. (Init properties: Dapper matches
+/// constructors by exact type, and PostgreSQL arrays arrive typed as <see cref="Array"/>.)</summary>
+internal sealed record PendingPlan
+{
+    public long Id { get; init; }
+
+    public string HandoverUserid { get; init; } = "";
+
+    public string? HandoverName { get; init; }
+
+    public string? Department { get; init; }
+
+    public DateTime? RequestedAt { get; init; }
+
+    public long Customers { get; init; }
+
+    public long Groups { get; init; }
+
+    /// <summary>The successors' names (userids where the directory has no name).</summary>
+    public string[] Successors { get; init; } = [];
+
+    public string? Rule { get; init; }
+
+    public short ApprovalsNeeded { get; init; }
+
+    /// <summary>Approvals counted so far in the current round.</summary>
+    public long Approvals { get; init; }
+}
 
 /// <summary>One of a member's past decisions and where its plan stands now.</summary>
 internal sealed record DecidedPlan(
@@ -18,9 +42,29 @@ internal sealed record PlanHeader(Succession Succession, string? HandoverName, s
 /// <summary>The items of a plan given to one successor (or to nobody: manual), with the successor's load.</summary>
 internal sealed record SuccessorGroup(string? Takeover, string? TakeoverName, int? Load, long Customers, long Groups, long KeyCustomers);
 
-/// <summary>One customer or group of a plan, with what planning read of it.</summary>
-internal sealed record PlanItem(
-    long Id, string Kind, string TargetId, string? Name, string[]? Tags, int? GroupSize, string? TakeoverUserid, string? TakeoverName, string State, string? Reason);
+/// <summary>One customer or group of a plan, with what planning read of it (init properties, as <see cref="PendingPlan"/>).</summary>
+internal sealed record PlanItem
+{
+    public long Id { get; init; }
+
+    public string Kind { get; init; } = "";
+
+    public string TargetId { get; init; } = "";
+
+    public string? Name { get; init; }
+
+    public string[]? Tags { get; init; }
+
+    public int? GroupSize { get; init; }
+
+    public string? TakeoverUserid { get; init; }
+
+    public string? TakeoverName { get; init; }
+
+    public string State { get; init; } = "";
+
+    public string? Reason { get; init; }
+}
 
 /// <summary>
 /// What the approvers' doors read about plans (the workbench's lists and plan page); read-only, beside the store that
