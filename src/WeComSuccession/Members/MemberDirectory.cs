@@ -67,6 +67,20 @@ internal sealed class MemberDirectory(NpgsqlDataSource db, ServiceClock clock)
     /// <summary>Records what WeCom says about a member now (spelled as WeCom spells them). A departed member stays departed.</summary>
     public async Task UpsertAsync(Member m, CancellationToken ct)
     {
+        try
+        {
+            await UpsertOnceAsync(m, ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "members_pkey")
+        {
+            // Two syncs inserted the same new member at once: ON CONFLICT arbitrates on lower(userid) only, so the loser
+            // can trip over the primary key instead. The row exists now; the second attempt updates it.
+            await UpsertOnceAsync(m, ct);
+        }
+    }
+
+    private async Task UpsertOnceAsync(Member m, CancellationToken ct)
+    {
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             """

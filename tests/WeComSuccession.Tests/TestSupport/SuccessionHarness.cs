@@ -89,6 +89,8 @@ public sealed class SuccessionHarness : IAsyncDisposable
     public static Dictionary<string, string?> FastSettings(Uri weComBaseUrl) => new()
     {
         ["WeCom:ApiBaseUrl"] = weComBaseUrl.ToString(),
+        ["WeCom:OAuthBaseUrl"] = weComBaseUrl.ToString(),
+        ["WeCom:LoginBaseUrl"] = weComBaseUrl.ToString(),
         ["WeCom:ThrottlePause"] = "00:00:01",
         ["WeCom:MaxPauseWait"] = "00:00:02",
         ["WeCom:RequestTimeout"] = "00:00:05",
