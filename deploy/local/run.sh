@@ -82,6 +82,11 @@ if [[ -d src/WeComSuccession.Simulator ]]; then
     exit 1
   fi
   export WeCom__ApiBaseUrl=${WeCom__ApiBaseUrl:-$simulator_url}
+  # The simulator also serves WeCom's sign-in pages: pick a member there to sign in to /admin or /workbench.
+  export WeCom__LoginBaseUrl=${WeCom__LoginBaseUrl:-$simulator_url}
+  export WeCom__OAuthBaseUrl=${WeCom__OAuthBaseUrl:-$simulator_url}
+  # The demo corp's 王静 (wangjing) is the dashboard's super admin; she grants the other roles on /admin/roles.
+  export Admin__SuperAdmins__0=${Admin__SuperAdmins__0:-wangjing}
   export WeCom__CorpId=${WeCom__CorpId:-wwdemo0000000000}
   export WeCom__AgentId=${WeCom__AgentId:-1000002}
   export WeCom__Secret=${WeCom__Secret:-demo-secret}
@@ -91,7 +96,7 @@ if [[ -d src/WeComSuccession.Simulator ]]; then
   # A public demo key for the admin API (X-Api-Key); never use it outside a demo.
   export Admin__ApiKeys__0__Name=${Admin__ApiKeys__0__Name:-demo}
   export Admin__ApiKeys__0__Key=${Admin__ApiKeys__0__Key:-demo-admin-key-0123456789abcdef}
-  echo "[run] demo: simulator control page $simulator_url/_sim ; admin API key: $Admin__ApiKeys__0__Key" >&2
+  echo "[run] demo: dashboard ${urls%%;*}/admin (sign in as 王静 wangjing) ; simulator control page $simulator_url/_sim ; admin API key: $Admin__ApiKeys__0__Key" >&2
 fi
 # --------------------------------------- end of simulator ------------------------------------
 

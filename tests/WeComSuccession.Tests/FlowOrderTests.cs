@@ -43,18 +43,7 @@ public sealed partial class FlowOrderTests
         Assert.All(Flow.Concat(Ground), f => Assert.True(Directory.Exists(Path.Combine(ServiceSource, f)), f + " is missing"));
     }
 
-    private static string ServiceSource => Path.Combine(RepositoryRoot(), "src", "WeComSuccession");
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "WeComSuccession.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("WeComSuccession.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string ServiceSource => RepositoryPaths.Under("src", "WeComSuccession");
 
     /// <summary><c>using WeComSuccession.X</c> or a qualified <c>WeComSuccession.X.</c> (the WeCom library's <c>WeCom</c> is no folder).</summary>
     [GeneratedRegex(@"\bWeComSuccession\.(?<folder>[A-Z][A-Za-z]+)\b")]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using WeComSuccession.WeCom.Api.Models;
 using WeComSuccession.WeCom.Errors;
@@ -7,28 +6,39 @@ namespace WeComSuccession.WeCom.Api;
 
 // One method per endpoint, named after its request type. Reads are retried when safe; the transfer and
 // message methods are sent at most once per call unless WeCom proved it rejected them unprocessed.
+// A new API is: its model file (request and response, listed in WeComJsonContext), its method in IWeComApi,
+// its line in WeComEndpoints, and its method here.
 public sealed partial class WeComClient
 {
     private const int MaxItemsPerTransfer = 100;
-    private static readonly WeComJsonContext Json = WeComJsonContext.Default;
 
     /// <summary><c>GET /cgi-bin/user/get</c>: reads a member (40003/60111 once the member is deleted).</summary>
     public Task<CgibinUserGetResponse> ExecuteCgibinUserGetAsync(CgibinUserGetRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return GetAsync(WeComEndpoints.UserGet, [("userid", request.UserId)], Json.CgibinUserGetResponse, cancellationToken);
+        return SendAsync(WeComEndpoints.UserGet, (api, ct) => api.CgibinUserGetAsync(request, ct), cancellationToken);
     }
 
     /// <summary><c>GET /cgi-bin/department/simplelist</c>: department ids below <see cref="CgibinDepartmentSimpleListRequest.Id"/>.</summary>
     public Task<CgibinDepartmentSimpleListResponse> ExecuteCgibinDepartmentSimpleListAsync(CgibinDepartmentSimpleListRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return GetAsync(WeComEndpoints.DepartmentSimpleList, [("id", request.Id?.ToString(CultureInfo.InvariantCulture))], Json.CgibinDepartmentSimpleListResponse, cancellationToken);
+        return SendAsync(WeComEndpoints.DepartmentSimpleList, (api, ct) => api.CgibinDepartmentSimpleListAsync(request, ct), cancellationToken);
+    }
+
+    /// <summary><c>GET /cgi-bin/department/list</c>: departments below <see cref="CgibinDepartmentListRequest.Id"/>, with names where readable.</summary>
+    public Task<CgibinDepartmentListResponse> ExecuteCgibinDepartmentListAsync(CgibinDepartmentListRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync(WeComEndpoints.DepartmentList, (api, ct) => api.CgibinDepartmentListAsync(request, ct), cancellationToken);
     }
 
     /// <summary><c>POST /cgi-bin/user/list_id</c>: one page of (userid, department) rows; needs the 通讯录同步 secret.</summary>
-    public Task<CgibinUserListIdResponse> ExecuteCgibinUserListIdAsync(CgibinUserListIdRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync(WeComEndpoints.UserListId, request, Json.CgibinUserListIdRequest, Json.CgibinUserListIdResponse, cancellationToken);
+    public Task<CgibinUserListIdResponse> ExecuteCgibinUserListIdAsync(CgibinUserListIdRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync(WeComEndpoints.UserListId, (api, ct) => api.CgibinUserListIdAsync(request, ct), cancellationToken);
+    }
 
     /// <summary>Streams every row of <c>user/list_id</c>, fetching the next page only after this page's rows are consumed.</summary>
     public IAsyncEnumerable<CgibinUserListIdItem> StreamCgibinUserListIdAsync(CgibinUserListIdRequest request, CancellationToken cancellationToken = default)
@@ -47,25 +57,23 @@ public sealed partial class WeComClient
     public Task<ExternalContactGetFollowUserListResponse> ExecuteExternalContactGetFollowUserListAsync(ExternalContactGetFollowUserListRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return GetAsync(WeComEndpoints.GetFollowUserList, [], Json.ExternalContactGetFollowUserListResponse, cancellationToken);
+        return SendAsync(WeComEndpoints.GetFollowUserList, (api, ct) => api.ExternalContactGetFollowUserListAsync(request, ct), cancellationToken);
     }
 
     /// <summary><c>GET /cgi-bin/externalcontact/list</c>: a member's customers.</summary>
     public Task<ExternalContactListResponse> ExecuteExternalContactListAsync(ExternalContactListRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return GetAsync(WeComEndpoints.ExternalContactList, [("userid", request.UserId)], Json.ExternalContactListResponse, cancellationToken);
+        return SendAsync(WeComEndpoints.ExternalContactList, (api, ct) => api.ExternalContactListAsync(request, ct), cancellationToken);
     }
 
     /// <summary><c>GET /cgi-bin/externalcontact/get</c>: a customer and their followers.</summary>
     public Task<ExternalContactGetResponse> ExecuteExternalContactGetAsync(ExternalContactGetRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return GetAsync(
-            WeComEndpoints.ExternalContactGet,
-            [("external_userid", request.ExternalUserId), ("cursor", string.IsNullOrEmpty(request.Cursor) ? null : request.Cursor)],
-            Json.ExternalContactGetResponse,
-            cancellationToken);
+        // An empty cursor means the first page, as no cursor does; WeCom is sent none.
+        var query = string.IsNullOrEmpty(request.Cursor) ? request with { Cursor = null } : request;
+        return SendAsync(WeComEndpoints.ExternalContactGet, (api, ct) => api.ExternalContactGetAsync(query, ct), cancellationToken);
     }
 
     /// <summary><c>POST /cgi-bin/externalcontact/batch/get_by_user</c>: one page of customers of up to 100 members.</summary>
@@ -73,7 +81,7 @@ public sealed partial class WeComClient
     {
         ArgumentNullException.ThrowIfNull(request);
         CheckBatch(request.UserIdList, nameof(request.UserIdList));
-        return PostAsync(WeComEndpoints.BatchGetByUser, request, Json.ExternalContactBatchGetByUserRequest, Json.ExternalContactBatchGetByUserResponse, cancellationToken);
+        return SendAsync(WeComEndpoints.BatchGetByUser, (api, ct) => api.ExternalContactBatchGetByUserAsync(request, ct), cancellationToken);
     }
 
     /// <summary>Streams every entry of <c>batch/get_by_user</c>, page by page as consumed.</summary>
@@ -90,8 +98,11 @@ public sealed partial class WeComClient
     }
 
     /// <summary><c>POST /cgi-bin/externalcontact/get_unassigned_list</c>: one page of resigned members' unassigned customers.</summary>
-    public Task<ExternalContactGetUnassignedListResponse> ExecuteExternalContactGetUnassignedListAsync(ExternalContactGetUnassignedListRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync(WeComEndpoints.GetUnassignedList, request, Json.ExternalContactGetUnassignedListRequest, Json.ExternalContactGetUnassignedListResponse, cancellationToken);
+    public Task<ExternalContactGetUnassignedListResponse> ExecuteExternalContactGetUnassignedListAsync(ExternalContactGetUnassignedListRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync(WeComEndpoints.GetUnassignedList, (api, ct) => api.ExternalContactGetUnassignedListAsync(request, ct), cancellationToken);
+    }
 
     /// <summary>Streams every unassigned (handover, customer) pair, page by page as consumed (cursor paging).</summary>
     public IAsyncEnumerable<ExternalContactGetUnassignedListItem> StreamExternalContactGetUnassignedListAsync(ExternalContactGetUnassignedListRequest request, CancellationToken cancellationToken = default)
@@ -114,12 +125,15 @@ public sealed partial class WeComClient
     {
         ArgumentNullException.ThrowIfNull(request);
         CheckBatch(request.ExternalUserId, nameof(request.ExternalUserId));
-        return PostAsync(WeComEndpoints.ResignedTransferCustomer, request, Json.ExternalContactResignedTransferCustomerRequest, Json.ExternalContactResignedTransferCustomerResponse, cancellationToken);
+        return SendAsync(WeComEndpoints.ResignedTransferCustomer, (api, ct) => api.ExternalContactResignedTransferCustomerAsync(request, ct), cancellationToken);
     }
 
     /// <summary><c>POST /cgi-bin/externalcontact/resigned/transfer_result</c>: one page of takeover statuses.</summary>
-    public Task<ExternalContactResignedTransferResultResponse> ExecuteExternalContactResignedTransferResultAsync(ExternalContactResignedTransferResultRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync(WeComEndpoints.ResignedTransferResult, request, Json.ExternalContactResignedTransferResultRequest, Json.ExternalContactResignedTransferResultResponse, cancellationToken);
+    public Task<ExternalContactResignedTransferResultResponse> ExecuteExternalContactResignedTransferResultAsync(ExternalContactResignedTransferResultRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync(WeComEndpoints.ResignedTransferResult, (api, ct) => api.ExternalContactResignedTransferResultAsync(request, ct), cancellationToken);
+    }
 
     /// <summary>Streams every status of <c>resigned/transfer_result</c> for one (handover, takeover) pair, page by page as consumed.</summary>
     public IAsyncEnumerable<ExternalContactTransferResultItem> StreamExternalContactResignedTransferResultAsync(ExternalContactResignedTransferResultRequest request, CancellationToken cancellationToken = default)
@@ -142,12 +156,15 @@ public sealed partial class WeComClient
     {
         ArgumentNullException.ThrowIfNull(request);
         CheckBatch(request.ExternalUserId, nameof(request.ExternalUserId));
-        return PostAsync(WeComEndpoints.TransferCustomer, request, Json.ExternalContactTransferCustomerRequest, Json.ExternalContactTransferCustomerResponse, cancellationToken);
+        return SendAsync(WeComEndpoints.TransferCustomer, (api, ct) => api.ExternalContactTransferCustomerAsync(request, ct), cancellationToken);
     }
 
     /// <summary><c>POST /cgi-bin/externalcontact/transfer_result</c> (on-job): one page of takeover statuses.</summary>
-    public Task<ExternalContactTransferResultResponse> ExecuteExternalContactTransferResultAsync(ExternalContactTransferResultRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync(WeComEndpoints.TransferResult, request, Json.ExternalContactTransferResultRequest, Json.ExternalContactTransferResultResponse, cancellationToken);
+    public Task<ExternalContactTransferResultResponse> ExecuteExternalContactTransferResultAsync(ExternalContactTransferResultRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync(WeComEndpoints.TransferResult, (api, ct) => api.ExternalContactTransferResultAsync(request, ct), cancellationToken);
+    }
 
     /// <summary>Streams every status of the on-job <c>transfer_result</c>, page by page as consumed.</summary>
     public IAsyncEnumerable<ExternalContactTransferResultItem> StreamExternalContactTransferResultAsync(ExternalContactTransferResultRequest request, CancellationToken cancellationToken = default)
@@ -163,8 +180,11 @@ public sealed partial class WeComClient
     }
 
     /// <summary><c>POST /cgi-bin/externalcontact/groupchat/list</c>: one page of group chats.</summary>
-    public Task<ExternalContactGroupChatListResponse> ExecuteExternalContactGroupChatListAsync(ExternalContactGroupChatListRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync(WeComEndpoints.GroupChatList, request, Json.ExternalContactGroupChatListRequest, Json.ExternalContactGroupChatListResponse, cancellationToken);
+    public Task<ExternalContactGroupChatListResponse> ExecuteExternalContactGroupChatListAsync(ExternalContactGroupChatListRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync(WeComEndpoints.GroupChatList, (api, ct) => api.ExternalContactGroupChatListAsync(request, ct), cancellationToken);
+    }
 
     /// <summary>Streams every group chat of <c>groupchat/list</c>, page by page as consumed.</summary>
     public IAsyncEnumerable<ExternalContactGroupChatListItem> StreamExternalContactGroupChatListAsync(ExternalContactGroupChatListRequest request, CancellationToken cancellationToken = default)
@@ -180,8 +200,11 @@ public sealed partial class WeComClient
     }
 
     /// <summary><c>POST /cgi-bin/externalcontact/groupchat/get</c>: a group chat's details.</summary>
-    public Task<ExternalContactGroupChatGetResponse> ExecuteExternalContactGroupChatGetAsync(ExternalContactGroupChatGetRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync(WeComEndpoints.GroupChatGet, request, Json.ExternalContactGroupChatGetRequest, Json.ExternalContactGroupChatGetResponse, cancellationToken);
+    public Task<ExternalContactGroupChatGetResponse> ExecuteExternalContactGroupChatGetAsync(ExternalContactGroupChatGetRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync(WeComEndpoints.GroupChatGet, (api, ct) => api.ExternalContactGroupChatGetAsync(request, ct), cancellationToken);
+    }
 
     /// <summary>
     /// <c>POST /cgi-bin/externalcontact/groupchat/transfer</c> (resigned owner, 1–100 chats). Sent once;
@@ -191,7 +214,7 @@ public sealed partial class WeComClient
     {
         ArgumentNullException.ThrowIfNull(request);
         CheckBatch(request.ChatIdList, nameof(request.ChatIdList));
-        return PostAsync(WeComEndpoints.GroupChatTransfer, request, Json.ExternalContactGroupChatTransferRequest, Json.ExternalContactGroupChatTransferResponse, cancellationToken);
+        return SendAsync(WeComEndpoints.GroupChatTransfer, (api, ct) => api.ExternalContactGroupChatTransferAsync(request, ct), cancellationToken);
     }
 
     /// <summary><c>POST /cgi-bin/externalcontact/groupchat/onjob_transfer</c> (on-job owner, 1–100 chats). Sent once.</summary>
@@ -199,25 +222,31 @@ public sealed partial class WeComClient
     {
         ArgumentNullException.ThrowIfNull(request);
         CheckBatch(request.ChatIdList, nameof(request.ChatIdList));
-        return PostAsync(WeComEndpoints.GroupChatOnJobTransfer, request, Json.ExternalContactGroupChatOnJobTransferRequest, Json.ExternalContactGroupChatOnJobTransferResponse, cancellationToken);
+        return SendAsync(WeComEndpoints.GroupChatOnJobTransfer, (api, ct) => api.ExternalContactGroupChatOnJobTransferAsync(request, ct), cancellationToken);
     }
 
     /// <summary><c>POST /cgi-bin/message/send</c>: an app message. Sent once; set enable_duplicate_check so that a re-send is harmless.</summary>
-    public Task<CgibinMessageSendResponse> ExecuteCgibinMessageSendAsync(CgibinMessageSendRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync(WeComEndpoints.MessageSend, request, Json.CgibinMessageSendRequest, Json.CgibinMessageSendResponse, cancellationToken);
+    public Task<CgibinMessageSendResponse> ExecuteCgibinMessageSendAsync(CgibinMessageSendRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync(WeComEndpoints.MessageSend, (api, ct) => api.CgibinMessageSendAsync(request, ct), cancellationToken);
+    }
 
     /// <summary>
     /// <c>POST /cgi-bin/message/update_template_card</c>: changes copies of an interactive card already sent. The response_code
     /// is consumed by the first call that changes something (60140 afterwards, and after 72 hours).
     /// </summary>
-    public Task<CgibinMessageUpdateTemplateCardResponse> ExecuteCgibinMessageUpdateTemplateCardAsync(CgibinMessageUpdateTemplateCardRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync(WeComEndpoints.MessageUpdateTemplateCard, request, Json.CgibinMessageUpdateTemplateCardRequest, Json.CgibinMessageUpdateTemplateCardResponse, cancellationToken);
+    public Task<CgibinMessageUpdateTemplateCardResponse> ExecuteCgibinMessageUpdateTemplateCardAsync(CgibinMessageUpdateTemplateCardRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync(WeComEndpoints.MessageUpdateTemplateCard, (api, ct) => api.CgibinMessageUpdateTemplateCardAsync(request, ct), cancellationToken);
+    }
 
     /// <summary><c>GET /cgi-bin/auth/getuserinfo</c>: who signed in with an OAuth2 code (40029/42003 for a bad or used code).</summary>
     public Task<CgibinAuthGetUserInfoResponse> ExecuteCgibinAuthGetUserInfoAsync(CgibinAuthGetUserInfoRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return GetAsync(WeComEndpoints.AuthGetUserInfo, [("code", request.Code)], Json.CgibinAuthGetUserInfoResponse, cancellationToken);
+        return SendAsync(WeComEndpoints.AuthGetUserInfo, (api, ct) => api.CgibinAuthGetUserInfoAsync(request, ct), cancellationToken);
     }
 
     // Fetch a page, yield its items, then fetch the next: memory stays at one page and a consumer that stops

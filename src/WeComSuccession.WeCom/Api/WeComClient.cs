@@ -1,10 +1,9 @@
-using System.Net.Http.Headers;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.Timeout;
+using Refit;
+using WeComSuccession.WeCom.Api.Http;
 using WeComSuccession.WeCom.Api.Models;
 using WeComSuccession.WeCom.Errors;
 using WeComSuccession.WeCom.Resilience;
@@ -26,29 +25,41 @@ namespace WeComSuccession.WeCom.Api;
 /// The client keeps no per-call state of its own: tokens live in the <see cref="WeComAccessTokenCache"/> and
 /// pauses/limits in the <see cref="WeComApiGovernor"/>; pass process-wide instances of both when clients are
 /// created per use (e.g. typed <see cref="HttpClient"/>s). Keep <see cref="HttpClient.Timeout"/> above
-/// <see cref="WeComClientOptions.RequestTimeout"/>; the client times out each attempt itself.
+/// <see cref="WeComClientOptions.RequestTimeout"/>; the client times out each attempt itself. Retries and
+/// timeouts are logged and metered through Polly's telemetry (meter "Polly"), with the API path as the
+/// operation key.
 /// </remarks>
 public sealed partial class WeComClient : IDisposable
 {
-    private readonly HttpClient _http;
+    // Refit writes every request from IWeComApi: query names from [JsonPropertyName] as in the bodies, bodies
+    // through the source-generated context (no reflection), buffered so that they carry a Content-Length.
+    // Transport exceptions pass through unwrapped: the attempt below classifies them, and no Refit exception,
+    // which keeps the request and so the token in its URL, leaves the library.
+    private static readonly RefitSettings Settings = new(SystemTextJsonContentSerializer.ForContext(WeComJsonContext.Default))
+    {
+        HonorContentSerializerPropertyNamesInQuery = true,
+        RequestBodySerialization = RequestBodySerializationMode.Buffered,
+        TransportExceptionFactory = static (_, exception, _) => exception,
+    };
+
+    private readonly HttpClient _refitHttp;
+    private readonly IWeComApi _api;
     private readonly WeComClientOptions _options;
     private readonly WeComAccessTokenCache _tokens;
     private readonly WeComApiGovernor _governor;
     private readonly WeComApiGovernor? _ownedGovernor;
     private readonly WeComTokenKey _tokenKey;
-    private readonly string _baseUrl;
     private readonly ResiliencePipeline _idempotentPipeline;
     private readonly ResiliencePipeline _nonIdempotentPipeline;
-    private readonly ResiliencePipeline _attemptTimeout;
     private readonly ILogger _logger;
 
     /// <summary>Creates a client.</summary>
-    /// <param name="httpClient">The HTTP client; not disposed by this client.</param>
+    /// <param name="httpClient">The HTTP client every request is sent through; not disposed by this client.</param>
     /// <param name="options">Settings; must pass <see cref="WeComClientOptions.Validate"/>.</param>
     /// <param name="timeProvider">Clock for token expiry, pauses, backoff and timeouts; the system clock when null.</param>
     /// <param name="tokenCache">Process-wide token cache; a private one when null.</param>
     /// <param name="governor">Process-wide pauses and rate limits; a private one (disposed with this client) when null.</param>
-    /// <param name="loggerFactory">Logging; none when null.</param>
+    /// <param name="loggerFactory">Logging, including Polly's telemetry of retries and timeouts; none when null.</param>
     public WeComClient(
         HttpClient httpClient,
         WeComClientOptions options,
@@ -67,69 +78,66 @@ public sealed partial class WeComClient : IDisposable
 
         var time = timeProvider ?? TimeProvider.System;
         loggerFactory ??= NullLoggerFactory.Instance;
-        _http = httpClient;
         _options = options;
         _logger = loggerFactory.CreateLogger<WeComClient>();
         _tokens = tokenCache ?? new WeComAccessTokenCache(time, loggerFactory.CreateLogger<WeComAccessTokenCache>());
         _ownedGovernor = governor is null ? new WeComApiGovernor(time, loggerFactory.CreateLogger<WeComApiGovernor>()) : null;
         _governor = governor ?? _ownedGovernor!;
         _tokenKey = WeComTokenKey.Create(options.CorpId, options.Secret);
-        _baseUrl = options.ApiBaseUrl.AbsoluteUri.TrimEnd('/');
-        _idempotentPipeline = WeComResiliencePipelines.Create(options, idempotent: true, time, DropToken, _logger);
-        _nonIdempotentPipeline = WeComResiliencePipelines.Create(options, idempotent: false, time, DropToken, _logger);
-        _attemptTimeout = WeComResiliencePipelines.CreateTimeout(options.RequestTimeout, time);
+        _idempotentPipeline = WeComResiliencePipelines.Create(options, idempotent: true, time, DropToken, loggerFactory);
+        _nonIdempotentPipeline = WeComResiliencePipelines.Create(options, idempotent: false, time, DropToken, loggerFactory);
+
+        // Each attempt passes, outermost first: the token into the query, the API's pause and rate limit, the
+        // attempt's timeout, and then the caller's HttpClient.
+        var handlers = new WeComAccessTokenHandler(_tokens, _tokenKey, options.TokenRefreshMargin, FetchTokenAsync)
+        {
+            InnerHandler = new WeComGovernorHandler(_governor, options)
+            {
+                InnerHandler = new WeComAttemptTimeoutHandler(WeComResiliencePipelines.CreateTimeout(options.RequestTimeout, time, loggerFactory))
+                {
+                    InnerHandler = new HttpClientTransport(httpClient),
+                },
+            },
+        };
+        _refitHttp = new HttpClient(handlers, disposeHandler: true) { BaseAddress = options.ApiBaseUrl, Timeout = Timeout.InfiniteTimeSpan };
+        _api = RestService.ForGenerated<IWeComApi>(_refitHttp, Settings);
     }
 
     /// <summary>The app's token key (corp + secret fingerprint), e.g. for diagnostics.</summary>
     public WeComTokenKey TokenKey => _tokenKey;
 
-    /// <summary>Disposes the private governor, if this client created one.</summary>
-    public void Dispose() => _ownedGovernor?.Dispose();
-
-    private Task<TResponse> GetAsync<TResponse>(
-        WeComEndpoint endpoint,
-        IEnumerable<(string Name, string? Value)> query,
-        JsonTypeInfo<TResponse> responseInfo,
-        CancellationToken cancellationToken)
-        where TResponse : WeComResponse =>
-        SendAsync(endpoint, BuildQuery(query), body: null, responseInfo, cancellationToken);
-
-    private Task<TResponse> PostAsync<TRequest, TResponse>(
-        WeComEndpoint endpoint,
-        TRequest request,
-        JsonTypeInfo<TRequest> requestInfo,
-        JsonTypeInfo<TResponse> responseInfo,
-        CancellationToken cancellationToken)
-        where TResponse : WeComResponse
+    /// <summary>Disposes the client's own handlers and the private governor, if this client created one.</summary>
+    public void Dispose()
     {
-        ArgumentNullException.ThrowIfNull(request);
-
-        // Serialized once; every attempt sends the same bytes.
-        var body = JsonSerializer.SerializeToUtf8Bytes(request, requestInfo);
-        return SendAsync(endpoint, query: null, body, responseInfo, cancellationToken);
+        _refitHttp.Dispose();
+        _ownedGovernor?.Dispose();
     }
 
     private async Task<TResponse> SendAsync<TResponse>(
         WeComEndpoint endpoint,
-        string? query,
-        byte[]? body,
-        JsonTypeInfo<TResponse> responseInfo,
+        Func<IWeComApi, CancellationToken, Task<IApiResponse<TResponse>>> call,
         CancellationToken cancellationToken)
         where TResponse : WeComResponse
     {
         var pipeline = endpoint.Idempotent ? _idempotentPipeline : _nonIdempotentPipeline;
+        var context = ResilienceContextPool.Shared.Get(endpoint.Path, cancellationToken);
         Attempt<TResponse> attempt;
         try
         {
             attempt = await pipeline.ExecuteAsync(
-                ct => AttemptAsync(endpoint, query, body, responseInfo, ct),
-                cancellationToken).ConfigureAwait(false);
+                static (ctx, state) => state.Client.AttemptAsync(state.Endpoint, state.Call, ctx.CancellationToken),
+                context,
+                (Client: this, Endpoint: endpoint, Call: call)).ConfigureAwait(false);
         }
         catch (WeComMalformedResponseException ex) when (!endpoint.Idempotent)
         {
             // WeCom may have acted on the request; only its answer is unreadable.
             ApiLog.OutcomeUnknown(_logger, endpoint.Path, "malformed response");
             throw new WeComOutcomeUnknownException(endpoint.Path, "malformed response", ex);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
 
         if (attempt.Failure is { } failure)
@@ -164,106 +172,80 @@ public sealed partial class WeComClient : IDisposable
         }
     }
 
+    // One attempt: the Refit call (token, governor and timeout are its handlers), then what WeCom's answer means.
     private async ValueTask<Attempt<TResponse>> AttemptAsync<TResponse>(
         WeComEndpoint endpoint,
-        string? query,
-        byte[]? body,
-        JsonTypeInfo<TResponse> responseInfo,
+        Func<IWeComApi, CancellationToken, Task<IApiResponse<TResponse>>> call,
         CancellationToken cancellationToken)
         where TResponse : WeComResponse
     {
-        var token = endpoint.NeedsToken
-            ? await _tokens.GetAsync(_tokenKey, _options.TokenRefreshMargin, FetchTokenAsync, cancellationToken).ConfigureAwait(false)
-            : null;
-
-        // Waits out a pause of this API and takes a rate-limit permit, or throws WeComThrottledException; no
-        // request leaves while the API is paused.
-        await _governor.EnterAsync(_options.CorpId, endpoint.Path, endpoint.RateLimited, _options.PermitsPerMinute, _options.MaxPauseWait, cancellationToken)
-            .ConfigureAwait(false);
-
-        var uri = new Uri(BuildUrl(endpoint, token, query));
-        int status;
-        byte[] content;
+        IApiResponse<TResponse> response;
         try
         {
-            (status, content) = await _attemptTimeout.ExecuteAsync(
-                async ct =>
-                {
-                    using var request = new HttpRequestMessage(endpoint.Method, uri);
-                    if (body is not null)
-                    {
-                        request.Content = new ByteArrayContent(body);
-                        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-                    }
-
-                    using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-                    var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-                    return ((int)response.StatusCode, bytes);
-                },
-                cancellationToken).ConfigureAwait(false);
+            response = await call(_api, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
         {
-            return Attempt<TResponse>.Failed(endpoint.Path, token, "timeout", ex);
+            return Attempt<TResponse>.Failed(endpoint.Path, "timeout", ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             // HttpClient.Timeout fired before our own timeout.
-            return Attempt<TResponse>.Failed(endpoint.Path, token, "timeout (HttpClient)", ex);
+            return Attempt<TResponse>.Failed(endpoint.Path, "timeout (HttpClient)", ex);
         }
         catch (HttpRequestException ex)
         {
-            return Attempt<TResponse>.Failed(endpoint.Path, token, "connection failed", ex);
+            return Attempt<TResponse>.Failed(endpoint.Path, "connection failed", ex);
         }
         catch (IOException ex)
         {
-            return Attempt<TResponse>.Failed(endpoint.Path, token, "connection dropped", ex);
+            return Attempt<TResponse>.Failed(endpoint.Path, "connection dropped", ex);
         }
 
-        if (status >= 500)
+        using (response)
         {
-            return Attempt<TResponse>.Failed(endpoint.Path, token, $"HTTP {status}", null);
-        }
+            var token = WeComRequestOptions.AccessTokenOf(response.RequestMessage);
+            // Never null here: without a response Refit would have rethrown the transport exception (Settings).
+            var status = (int)response.StatusCode!.Value;
+            if (status >= 500)
+            {
+                return Attempt<TResponse>.Failed(endpoint.Path, $"HTTP {status}", null);
+            }
 
-        if (status is < 200 or >= 300)
-        {
-            ApiLog.Malformed(_logger, endpoint.Path, status);
-            throw new WeComMalformedResponseException(endpoint.Path, $"unexpected HTTP {status}", status);
-        }
+            if (status is < 200 or >= 300)
+            {
+                ApiLog.Malformed(_logger, endpoint.Path, status);
+                throw new WeComMalformedResponseException(endpoint.Path, $"unexpected HTTP {status}", status);
+            }
 
-        TResponse? parsed;
-        try
-        {
-            parsed = JsonSerializer.Deserialize(content, responseInfo);
-        }
-        catch (JsonException ex)
-        {
-            ApiLog.Malformed(_logger, endpoint.Path, status);
-            // The JsonException message quotes no payload, only a position; kept as the inner exception.
-            throw new WeComMalformedResponseException(endpoint.Path, "invalid JSON", status, ex);
-        }
+            if (response.Error is { } error)
+            {
+                ApiLog.Malformed(_logger, endpoint.Path, status);
+                // Refit's error keeps the request (and the token in its URL); only its cause, the JsonException,
+                // which quotes no payload, is kept.
+                throw new WeComMalformedResponseException(endpoint.Path, "invalid JSON", status, error.InnerException);
+            }
 
-        if (parsed is null)
-        {
-            ApiLog.Malformed(_logger, endpoint.Path, status);
-            throw new WeComMalformedResponseException(endpoint.Path, "JSON null", status);
-        }
+            if (response.Content is not { } parsed)
+            {
+                ApiLog.Malformed(_logger, endpoint.Path, status);
+                throw new WeComMalformedResponseException(endpoint.Path, "JSON null", status);
+            }
 
-        if (WeComErrorCodes.Classify(parsed.ErrCode) == WeComErrorClass.Throttled)
-        {
-            _governor.Pause(_options.CorpId, endpoint.Path, parsed.ErrCode, PauseFor(parsed.ErrCode), _options.PermitsPerMinute);
-        }
+            if (WeComErrorCodes.Classify(parsed.ErrCode) == WeComErrorClass.Throttled)
+            {
+                _governor.Pause(_options.CorpId, endpoint.Path, parsed.ErrCode, PauseFor(parsed.ErrCode), _options.PermitsPerMinute);
+            }
 
-        return new Attempt<TResponse>(endpoint.Path, token, parsed, null);
+            return new Attempt<TResponse>(endpoint.Path, token, parsed, null);
+        }
     }
 
     private async Task<(string Token, TimeSpan Lifetime)> FetchTokenAsync(CancellationToken cancellationToken)
     {
-        var response = await GetAsync(
-            WeComEndpoints.GetToken,
-            [("corpid", _options.CorpId), ("corpsecret", _options.Secret)],
-            WeComJsonContext.Default.CgibinGetTokenResponse,
-            cancellationToken).ConfigureAwait(false);
+        var request = new CgibinGetTokenRequest { CorpId = _options.CorpId, CorpSecret = _options.Secret };
+        var response = await SendAsync(WeComEndpoints.GetToken, (api, ct) => api.CgibinGetTokenAsync(request, ct), cancellationToken)
+            .ConfigureAwait(false);
         if (string.IsNullOrEmpty(response.AccessToken) || response.ExpiresIn <= 0)
         {
             throw new WeComMalformedResponseException(WeComEndpoints.GetToken.Path, "no access_token or expires_in");
@@ -282,24 +264,6 @@ public sealed partial class WeComClient : IDisposable
 
     private TimeSpan PauseFor(int errCode) => errCode == 45033 ? _options.ConcurrencyPause : _options.ThrottlePause;
 
-    private string BuildUrl(WeComEndpoint endpoint, string? token, string? query)
-    {
-        // access_token goes in the query, never in the body (WeCom answers 41001 otherwise).
-        var url = _baseUrl + endpoint.Path;
-        if (token is not null)
-        {
-            url += "?access_token=" + Uri.EscapeDataString(token);
-            return string.IsNullOrEmpty(query) ? url : url + "&" + query;
-        }
-
-        return string.IsNullOrEmpty(query) ? url : url + "?" + query;
-    }
-
-    private static string? BuildQuery(IEnumerable<(string Name, string? Value)> parameters) =>
-        string.Join('&', parameters
-            .Where(p => p.Value is not null)
-            .Select(p => p.Name + "=" + Uri.EscapeDataString(p.Value!)));
-
     private static string? Redact(string? errMsg, string? token) =>
         errMsg is not null && !string.IsNullOrEmpty(token) ? errMsg.Replace(token, "***", StringComparison.Ordinal) : errMsg;
 
@@ -308,8 +272,8 @@ public sealed partial class WeComClient : IDisposable
     {
         public int ErrCode => Response?.ErrCode ?? 0;
 
-        public static Attempt<TResponse> Failed(string api, string? token, string reason, Exception? exception) =>
-            new(api, token, null, new WeComTransportFailure(reason, exception));
+        public static Attempt<TResponse> Failed(string api, string reason, Exception? exception) =>
+            new(api, null, null, new WeComTransportFailure(reason, exception));
 
         // The generated ToString would print the token.
         public override string ToString() => $"{Api}: errcode {ErrCode}, failure {Failure?.Reason}";

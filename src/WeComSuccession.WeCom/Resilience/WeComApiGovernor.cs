@@ -174,7 +174,4 @@ internal static partial class ResilienceLog
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "WeCom {Api}: local per-minute rate limit reached")]
     public static partial void RateLimited(ILogger logger, string api);
-
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "WeCom {Api} retry {Attempt} after errcode {ErrCode} / transport failure {Failure}, in {DelayMs} ms")]
-    public static partial void Retrying(ILogger logger, string api, int attempt, int? errCode, string? failure, long delayMs);
 }

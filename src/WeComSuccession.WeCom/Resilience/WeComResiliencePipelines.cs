@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
+using Polly.Telemetry;
 using WeComSuccession.WeCom.Api;
 using WeComSuccession.WeCom.Errors;
 
@@ -29,7 +30,8 @@ internal sealed record WeComTransportFailure(string Reason, Exception? Exception
 /// token (any call; 40014/42001/41001 prove rejection before processing) → throttle (any call; 45009/45033
 /// likewise; the governor makes the retry wait out the pause) → busy (-1/6000, idempotent only) →
 /// transport (timeouts/5xx, idempotent only). A non-idempotent call thus never re-sends after an error
-/// that leaves its outcome open.
+/// that leaves its outcome open. Polly's telemetry logs and meters every retry and timeout, with the API path
+/// as the operation key and the attempt's errcode or failure as the result.
 /// </summary>
 internal static class WeComResiliencePipelines
 {
@@ -38,7 +40,7 @@ internal static class WeComResiliencePipelines
         bool idempotent,
         TimeProvider timeProvider,
         Action<IWeComAttempt> onTokenRejected,
-        ILogger logger)
+        ILoggerFactory loggerFactory)
     {
         var builder = new ResiliencePipelineBuilder
         {
@@ -58,7 +60,6 @@ internal static class WeComResiliencePipelines
                 if (args.Outcome.Result is IWeComAttempt attempt)
                 {
                     onTokenRejected(attempt);
-                    ResilienceLog.Retrying(logger, attempt.Api, args.AttemptNumber + 1, attempt.ErrCode, null, 0);
                 }
 
                 return default;
@@ -74,7 +75,6 @@ internal static class WeComResiliencePipelines
                 MaxRetryAttempts = options.ThrottleRetryCount,
                 // No delay here: the next attempt waits at the governor's gate, together with every other caller.
                 Delay = TimeSpan.Zero,
-                OnRetry = args => LogRetry(logger, args),
             });
         }
 
@@ -88,7 +88,6 @@ internal static class WeComResiliencePipelines
                 Delay = options.BusyRetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                OnRetry = args => LogRetry(logger, args),
             });
         }
 
@@ -102,29 +101,30 @@ internal static class WeComResiliencePipelines
                 Delay = options.TransportRetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                OnRetry = args => LogRetry(logger, args),
             });
         }
 
-        return builder.Build();
+        return builder.ConfigureTelemetry(Telemetry(loggerFactory)).Build();
     }
 
     /// <summary>The per-attempt timeout, applied to the HTTP exchange only (not to waiting for a token or a pause).</summary>
-    public static ResiliencePipeline CreateTimeout(TimeSpan timeout, TimeProvider timeProvider) =>
+    public static ResiliencePipeline CreateTimeout(TimeSpan timeout, TimeProvider timeProvider, ILoggerFactory loggerFactory) =>
         new ResiliencePipelineBuilder { Name = "wecom-attempt-timeout", TimeProvider = timeProvider }
             .AddTimeout(timeout)
+            .ConfigureTelemetry(Telemetry(loggerFactory))
             .Build();
+
+    private static TelemetryOptions Telemetry(ILoggerFactory loggerFactory) => new()
+    {
+        LoggerFactory = loggerFactory,
+        // What was decided on: the errcode or the transport failure. Never the response, which holds personal data.
+        ResultFormatter = static (_, result) => result is IWeComAttempt attempt ? attempt.Failure?.Reason ?? $"errcode {attempt.ErrCode}" : result,
+        // Polly reports every attempt that needed no retry, once per retry strategy, and every finished call at
+        // Information: four or five lines per WeCom call. Those go to Debug; retries, timeouts and calls that
+        // failed after their retries keep Polly's Warning and Error.
+        SeverityProvider = static args => args.Event.Severity == ResilienceEventSeverity.Information ? ResilienceEventSeverity.Debug : args.Event.Severity,
+    };
 
     private static bool Is(Outcome<object> outcome, WeComErrorClass errorClass) =>
         outcome.Result is IWeComAttempt { Failure: null } attempt && WeComErrorCodes.Classify(attempt.ErrCode) == errorClass;
-
-    private static ValueTask LogRetry(ILogger logger, OnRetryArguments<object> args)
-    {
-        if (args.Outcome.Result is IWeComAttempt attempt)
-        {
-            ResilienceLog.Retrying(logger, attempt.Api, args.AttemptNumber + 1, attempt.Failure is null ? attempt.ErrCode : null, attempt.Failure?.Reason, (long)args.RetryDelay.TotalMilliseconds);
-        }
-
-        return default;
-    }
 }

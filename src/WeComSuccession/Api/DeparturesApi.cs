@@ -57,7 +57,7 @@ internal static class DeparturesApi
             .WithSummary("Items of a departure: failed and manual first, then waiting, then the rest; filters match exactly.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         departures.MapPost("/{id:long}/items/retry", RetryAsync).WithName("RetryItems")
-            .WithSummary("Failed and manual items that have a successor go back to the queue (planned while the departure awaits a decision).")
+            .WithSummary("Failed, refused and manual items that have a successor go back to the queue (planned while the departure awaits a decision); a refused customer is asked again.")
             .WithDescription("Per item: changed, or skipped with the reason (e.g. waiting, or no successor: re-assign it). A completed departure reopens. 409 when the departure is planning, rejected or ignored.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         departures.MapPost("/{id:long}/items/reassign", ReassignAsync).WithName("ReassignItems")

@@ -5,6 +5,7 @@ internal static class AuditSetup
     public static IHostApplicationBuilder AddAudit(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<AuditTrail>();
         return builder;
     }
 }

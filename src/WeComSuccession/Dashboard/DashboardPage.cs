@@ -78,11 +78,26 @@ internal abstract class DashboardPage(PeopleRights people, IStringLocalizer<Dash
             : (string)T["Duration.Minutes", Math.Max(1, (int)Math.Round(s.TotalMinutes))];
     }
 
+    /// <summary>A department's name, or its id in words when WeCom gave the app no name.</summary>
+    public string DepartmentName(long? id, string? name) =>
+        name ?? (id is { } d ? T["Department.Unnamed", d] : "—");
+
     protected void Tell(string message, bool success = true)
     {
         Flash = message;
         FlashKind = success ? "success" : "error";
     }
+
+    /// <summary>
+    /// The status page for an outcome that must not look like a mere message: a departure the admin cannot see is
+    /// not found, an action they may not take is forbidden (the page offered no such button: the POST was crafted).
+    /// </summary>
+    protected IActionResult? Refused<TValue>(Outcome<TValue> outcome) => outcome.Kind switch
+    {
+        OutcomeKind.NotFound => NotFound(),
+        OutcomeKind.NotAllowed => StatusCode(StatusCodes.Status403Forbidden),
+        _ => null,
+    };
 
     /// <summary>A domain outcome that is not Done, as a message for the person (what was wrong, in their words where we have them).</summary>
     protected string Explain<TValue>(Outcome<TValue> outcome) => outcome.Kind switch

@@ -20,6 +20,10 @@ internal static class DashboardSetup
     {
         var services = builder.Services;
         services.AddLocalization();
+
+        // Chinese text as text in the HTML, not as &#x...; entities (still escaped where HTML needs it).
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
+            options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddMemoryCache();
         services.AddRazorPages(options =>
         {

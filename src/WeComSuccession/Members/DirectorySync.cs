@@ -8,13 +8,14 @@ internal sealed partial class DirectorySync(WeComClient wecom, MemberReader read
 {
     /// <summary>
     /// Snapshots the department tree, and every member with 客户联系 permission and their direct leaders, so that the
-    /// leaders and departments of a member who is deleted later are still known. One user/get per member; run daily.
+    /// leaders and departments of a member who is deleted later are still known, and each one's customer count. One
+    /// user/get per member and one externalcontact/list per member with 客户联系; run daily.
     /// </summary>
     public async Task<int> SyncAllAsync(CancellationToken ct)
     {
         // The tree first: scoped admins see departures by department, also of members who leave later.
-        var tree = await wecom.ExecuteCgibinDepartmentSimpleListAsync(new CgibinDepartmentSimpleListRequest(), ct);
-        await departments.SaveAsync([.. tree.DepartmentId.Select(d => new Department(d.Id, d.ParentId, null, d.Order))], ct);
+        var tree = await wecom.ExecuteCgibinDepartmentListAsync(new CgibinDepartmentListRequest(), ct);
+        await departments.SaveAsync([.. tree.Department.Select(d => new Department(d.Id, d.ParentId, string.IsNullOrEmpty(d.Name) ? null : d.Name, d.Order))], ct);
 
         var followers = (await wecom.ExecuteExternalContactGetFollowUserListAsync(new ExternalContactGetFollowUserListRequest(), ct)).FollowUser.ToHashSet(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -30,6 +31,13 @@ internal sealed partial class DirectorySync(WeComClient wecom, MemberReader read
             if (lookup.Member is { } member)
             {
                 await directory.UpsertAsync(member, ct);
+                if (followers.Contains(userid))
+                {
+                    // The load shown beside each member when a person picks a successor; the successor chain reads it live.
+                    var customers = await wecom.ExecuteExternalContactListAsync(new ExternalContactListRequest { UserId = userid }, ct);
+                    await directory.SetCustomerCountAsync(userid, customers.ExternalUserId.Count, ct);
+                }
+
                 foreach (var leader in member.DirectLeaders)
                 {
                     pending.Enqueue(leader);

@@ -21,6 +21,9 @@ internal sealed record Member
 
     public DateTime? DepartedAt { get; init; }
 
+    /// <summary>Customers WeCom counted for the member at the last directory sync (externalcontact/list), when known.</summary>
+    public int? CustomerCount { get; init; }
+
     public const short Active = 1;
     public const short Disabled = 2;
     public const short Quit = 5;

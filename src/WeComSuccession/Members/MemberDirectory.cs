@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using WeComSuccession.Infrastructure.Db;
 
 namespace WeComSuccession.Members;
 
@@ -12,7 +13,35 @@ internal sealed record SuccessorCandidate(string Userid, string? Name, int? Load
 /// </summary>
 internal sealed class MemberDirectory(NpgsqlDataSource db, ServiceClock clock)
 {
-    private const string Columns = "userid, name, status, departments, leader_of, main_department, direct_leaders, customer_contact, departed_at";
+    private const string Columns = "userid, name, status, departments, leader_of, main_department, direct_leaders, customer_contact, departed_at, customer_count";
+
+    /// <summary>
+    /// Members who may inherit (<see cref="Eligibility.AsSuccessor"/>) whose name or userid contains
+    /// <paramref name="search"/>, within <paramref name="scope"/> (departments, null: all), fewest customers first.
+    /// </summary>
+    public async Task<IReadOnlyList<Member>> SearchEligibleAsync(string? search, IReadOnlySet<long>? scope, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var pattern = Like.Containing(search);
+        return [.. await connection.QueryAsync<Member>(new CommandDefinition(
+            $"""
+            SELECT {Columns} FROM members
+            WHERE status = 1 AND departed_at IS NULL AND customer_contact
+              AND (userid ILIKE @pattern ESCAPE '\' OR name ILIKE @pattern ESCAPE '\')
+              AND (@scope::bigint[] IS NULL OR departments && @scope)
+            ORDER BY customer_count NULLS LAST, userid
+            LIMIT @limit
+            """, new { pattern, scope = scope?.ToArray(), limit }, cancellationToken: ct))];
+    }
+
+    /// <summary>Records how many customers WeCom counted for a member now.</summary>
+    public async Task SetCustomerCountAsync(string userid, int count, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE members SET customer_count = @count, customer_count_at = @now WHERE userid = @userid",
+            new { userid, count, now = clock.GetUtcNow() }, cancellationToken: ct));
+    }
 
     public async Task<Member?> GetAsync(string userid, CancellationToken ct)
     {
@@ -50,8 +79,7 @@ internal sealed class MemberDirectory(NpgsqlDataSource db, ServiceClock clock)
     /// </summary>
     public async Task<IReadOnlyList<SuccessorCandidate>> SuccessorCandidatesAsync(long[] near, string? search, int limit, CancellationToken ct)
     {
-        var pattern = string.IsNullOrWhiteSpace(search) ? null
-            : "%" + search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        var pattern = string.IsNullOrWhiteSpace(search) ? null : Like.Containing(search);
         await using var connection = await db.OpenConnectionAsync(ct);
         return [.. await connection.QueryAsync<SuccessorCandidate>(new CommandDefinition(
             """
@@ -66,20 +94,6 @@ internal sealed class MemberDirectory(NpgsqlDataSource db, ServiceClock clock)
 
     /// <summary>Records what WeCom says about a member now (spelled as WeCom spells them). A departed member stays departed.</summary>
     public async Task UpsertAsync(Member m, CancellationToken ct)
-    {
-        try
-        {
-            await UpsertOnceAsync(m, ct);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "members_pkey")
-        {
-            // Two syncs inserted the same new member at once: ON CONFLICT arbitrates on lower(userid) only, so the loser
-            // can trip over the primary key instead. The row exists now; the second attempt updates it.
-            await UpsertOnceAsync(m, ct);
-        }
-    }
-
-    private async Task UpsertOnceAsync(Member m, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(

@@ -1,19 +1,50 @@
 using Dapper;
 using Npgsql;
+using WeComSuccession.Infrastructure.Db;
 
 namespace WeComSuccession.Successions;
 
-/// <summary>A departure as people read it: the succession, and its member's name as the directory last had it.</summary>
-internal sealed record DepartureRow(Succession Succession, string? HandoverName);
+/// <summary>A departure as people read it: the succession, and its member's name and main department as the directory last had them.</summary>
+internal sealed record DepartureRow(Succession Succession, string? HandoverName, long? DepartmentId = null, string? DepartmentName = null);
+
+/// <summary>The leaver's name and department, as the second half of a departure row.</summary>
+internal sealed record Leaver(string? HandoverName, long? DepartmentId, string? DepartmentName);
 
 internal sealed record ItemCountRow(long SuccessionId, string Kind, string State, long Count);
 
-internal sealed record ItemRow(
-    long Id, string Kind, string TargetId, string? TakeoverUserid, string? Rule, string State, string? Reason, int? Errcode,
-    short Attempts, short Reroutes, DateTime? NotBefore, DateTime? TakeoverTime, DateTime UpdatedAt)
+/// <summary>One item as the doors show it. (Init properties: Dapper maps them by name, whatever columns a query adds.)</summary>
+internal sealed record ItemRow
 {
-    /// <summary>The successor's name, when the directory knows them (read by the dashboard's queries).</summary>
+    public long Id { get; init; }
+
+    public string Kind { get; init; } = "";
+
+    public string TargetId { get; init; } = "";
+
+    public string? TakeoverUserid { get; init; }
+
+    /// <summary>The successor's name, when the directory knows them.</summary>
     public string? TakeoverName { get; init; }
+
+    public string? Rule { get; init; }
+
+    public string State { get; init; } = "";
+
+    public string? Reason { get; init; }
+
+    public int? Errcode { get; init; }
+
+    public short Attempts { get; init; }
+
+    public short Reroutes { get; init; }
+
+    public DateTime? NotBefore { get; init; }
+
+    public DateTime? TakeoverTime { get; init; }
+
+    public DateTime UpdatedAt { get; init; }
+
+    public string? HandledNote { get; init; }
 
     /// <summary>The customer's or group's name, when planning read it (Succession:Approval:CustomerDetails).</summary>
     public string? Name { get; init; }
@@ -31,7 +62,7 @@ internal sealed record ItemRow(
 /// members of those departments (a filter the reader chose, subtrees expanded too).
 /// </summary>
 internal sealed record DepartureFilter(
-    IReadOnlySet<long>? Scope = null, string? State = null, IReadOnlySet<long>? Departments = null, DateTimeOffset? From = null, DateTimeOffset? Until = null,
+    IReadOnlySet<long>? Scope = null, IReadOnlyList<string>? States = null, IReadOnlySet<long>? Departments = null, DateTimeOffset? From = null, DateTimeOffset? Until = null,
     string? Trigger = null, string? Search = null)
 {
     public static readonly DepartureFilter All = new();
@@ -47,10 +78,10 @@ internal sealed record DepartureFilter(
             p.Add("scope", Scope.ToArray());
         }
 
-        if (State is not null)
+        if (States is { Count: > 0 })
         {
-            sql.Add("s.state = @state");
-            p.Add("state", State);
+            sql.Add("s.state = ANY(@states)");
+            p.Add("states", States.ToArray());
         }
 
         if (Departments is not null)
@@ -80,7 +111,7 @@ internal sealed record DepartureFilter(
         if (!string.IsNullOrWhiteSpace(Search))
         {
             sql.Add("(s.handover_userid ILIKE @search ESCAPE '\\' OR m.name ILIKE @search ESCAPE '\\')");
-            p.Add("search", "%" + Search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%");
+            p.Add("search", Like.Containing(Search));
         }
 
         return (string.Join(" AND ", sql), p);
@@ -98,11 +129,21 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
 
     /// <summary>The succession's columns, then the member's name (Dapper splits the row at <c>handover_name</c>).</summary>
     private const string DepartureColumns =
-        "s.id, s.handover_userid, s.api, s.state, s.trigger, s.reason, s.approvers, s.decided_by, s.decided_at, s.created_at, s.updated_at, s.completed_at, s.next_run_at, " +
-        "s.approval_rule, s.approval_route, s.approvals_needed, s.approval_round, s.approval_requested_at, s.approval_outcome, m.name AS handover_name";
+        """
+        s.id, s.handover_userid, s.api, s.state, s.trigger, s.reason, s.approvers, s.decided_by, s.decided_at, s.created_at, s.updated_at, s.completed_at,
+        s.next_run_at, s.approval_rule, s.approval_route, s.approvals_needed, s.approval_round, s.approval_requested_at, s.approval_outcome,
+        m.name AS handover_name, COALESCE(m.main_department, m.departments[1]) AS department_id, d.name AS department_name
+        """;
+
+    private const string DepartureFrom =
+        """
+        FROM successions s
+        LEFT JOIN members m ON m.userid = s.handover_userid
+        LEFT JOIN departments d ON d.id = COALESCE(m.main_department, m.departments[1])
+        """;
 
     public Task<(long Total, IReadOnlyList<DepartureRow> Rows)> ListAsync(string? state, int page, int pageSize, CancellationToken ct) =>
-        ListAsync(new DepartureFilter(State: state), page, pageSize, ct);
+        ListAsync(new DepartureFilter(States: state is null ? null : [state]), page, pageSize, ct);
 
     /// <summary>A page of departures, newest first, and how many match in all.</summary>
     public async Task<(long Total, IReadOnlyList<DepartureRow> Rows)> ListAsync(DepartureFilter filter, int page, int pageSize, CancellationToken ct)
@@ -113,11 +154,10 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync(ct);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT count(*) FROM successions s LEFT JOIN members m ON m.userid = s.handover_userid WHERE {where}", parameters, cancellationToken: ct));
-        var rows = await connection.QueryAsync<Succession, string?, DepartureRow>(new CommandDefinition(
+        var rows = await connection.QueryAsync<Succession, Leaver, DepartureRow>(new CommandDefinition(
             $"""
             SELECT {DepartureColumns}
-            FROM successions s
-            LEFT JOIN members m ON m.userid = s.handover_userid
+            {DepartureFrom}
             WHERE {where}
             ORDER BY s.created_at DESC, s.id DESC
             LIMIT @pageSize OFFSET @offset
@@ -129,16 +169,25 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
     public async Task<DepartureRow?> GetAsync(long id, CancellationToken ct, IReadOnlySet<long>? scope = null)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<Succession, string?, DepartureRow>(new CommandDefinition(
+        return (await connection.QueryAsync<Succession, Leaver, DepartureRow>(new CommandDefinition(
             $"""
             SELECT {DepartureColumns}
-            FROM successions s
-            LEFT JOIN members m ON m.userid = s.handover_userid
+            {DepartureFrom}
             WHERE s.id = @id AND (@scope::bigint[] IS NULL OR m.departments && @scope)
             """, new { id, scope = scope?.ToArray() }, cancellationToken: ct), Row, splitOn: "handover_name")).SingleOrDefault();
     }
 
-    private static DepartureRow Row(Succession succession, string? name) => new(succession, name);
+    private static DepartureRow Row(Succession succession, Leaver leaver) => new(succession, leaver.HandoverName, leaver.DepartmentId, leaver.DepartmentName);
+
+    /// <summary>How many departures match <paramref name="filter"/> in each state (its own state filter ignored): the chips above the list.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountByStateAsync(DepartureFilter filter, CancellationToken ct)
+    {
+        var (where, parameters) = (filter with { States = null }).Where();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<(string State, long Count)>(new CommandDefinition(
+            $"SELECT s.state, count(*) FROM successions s LEFT JOIN members m ON m.userid = s.handover_userid WHERE {where} GROUP BY s.state",
+            parameters, cancellationToken: ct))).ToDictionary(r => r.State, r => r.Count);
+    }
 
     /// <summary>The navigation's badges: open departures, and items waiting for a person.</summary>
     public async Task<(long Open, long Attention)> NavigationCountsAsync(IReadOnlySet<long>? scope, CancellationToken ct)
@@ -149,7 +198,7 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
             SELECT (SELECT count(*) FROM successions s LEFT JOIN members m ON m.userid = s.handover_userid
                     WHERE s.state = ANY(@open) AND (@scope::bigint[] IS NULL OR m.departments && @scope)),
                    (SELECT count(*) FROM succession_items i JOIN successions s ON s.id = i.succession_id LEFT JOIN members m ON m.userid = s.handover_userid
-                    WHERE i.state = ANY(@attention) AND (@scope::bigint[] IS NULL OR m.departments && @scope))
+                    WHERE i.state = ANY(@attention) AND i.handled_at IS NULL AND (@scope::bigint[] IS NULL OR m.departments && @scope))
             """, new { open = SuccessionState.Open, attention = AttentionQueries.States, scope = scope?.ToArray() }, cancellationToken: ct));
     }
 
@@ -187,7 +236,7 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
         var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
             $"""
             SELECT i.id, i.kind, i.target_id, i.takeover_userid, i.rule, i.state, i.reason, i.errcode, i.attempts, i.reroutes,
-                   i.not_before, i.takeover_time, i.updated_at, t.name AS takeover_name, i.name, i.tags, i.group_size
+                   i.not_before, i.takeover_time, i.updated_at, t.name AS takeover_name, i.handled_note, i.name, i.tags, i.group_size
             FROM succession_items i
             LEFT JOIN members t ON t.userid = i.takeover_userid
             {Where}
@@ -201,6 +250,18 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
             },
             cancellationToken: ct));
         return (total, [.. rows]);
+    }
+
+    /// <summary>Customers on their way to each of <paramref name="takeovers"/> (planned, queued, submitted or waiting), across departures.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> InFlightToAsync(IReadOnlyCollection<string> takeovers, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<(string Takeover, long Count)>(new CommandDefinition(
+            """
+            SELECT takeover_userid, count(*) FROM succession_items
+            WHERE takeover_userid = ANY(@takeovers) AND kind = @Customer AND state IN ('planned', 'queued', 'submitting', 'waiting')
+            GROUP BY takeover_userid
+            """, new { takeovers = takeovers.ToArray(), ItemKind.Customer }, cancellationToken: ct))).ToDictionary(r => r.Takeover, r => r.Count);
     }
 
     /// <summary>The successors and errcodes a departure's items have, with counts (the choices of the item filters).</summary>
@@ -229,7 +290,7 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
         await using var command = new NpgsqlCommand(
             """
             SELECT i.id, i.kind, i.target_id, i.takeover_userid, i.rule, i.state, i.reason, i.errcode, i.attempts, i.reroutes,
-                   i.not_before, i.takeover_time, i.updated_at, t.name, i.name, i.tags, i.group_size
+                   i.not_before, i.takeover_time, i.updated_at, t.name, i.handled_note, i.name, i.tags, i.group_size
             FROM succession_items i LEFT JOIN members t ON t.userid = i.takeover_userid
             WHERE i.succession_id = @successionId
             ORDER BY i.kind, i.id
@@ -238,16 +299,17 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
         while (await reader.ReadAsync(ct))
         {
-            yield return new ItemRow(
-                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), await NullableAsync<string>(reader, 3, ct), await NullableAsync<string>(reader, 4, ct),
-                reader.GetString(5), await NullableAsync<string>(reader, 6, ct), await reader.IsDBNullAsync(7, ct) ? null : reader.GetInt32(7),
-                reader.GetInt16(8), reader.GetInt16(9), await NullableAsync<DateTime?>(reader, 10, ct), await NullableAsync<DateTime?>(reader, 11, ct),
-                reader.GetDateTime(12))
+            yield return new ItemRow
             {
-                TakeoverName = await NullableAsync<string>(reader, 13, ct),
-                Name = await NullableAsync<string>(reader, 14, ct),
-                Tags = await NullableAsync<string[]>(reader, 15, ct),
-                GroupSize = await reader.IsDBNullAsync(16, ct) ? null : reader.GetInt32(16),
+                Id = reader.GetInt64(0), Kind = reader.GetString(1), TargetId = reader.GetString(2), TakeoverUserid = await NullableAsync<string>(reader, 3, ct),
+                Rule = await NullableAsync<string>(reader, 4, ct), State = reader.GetString(5), Reason = await NullableAsync<string>(reader, 6, ct),
+                Errcode = await reader.IsDBNullAsync(7, ct) ? null : reader.GetInt32(7), Attempts = reader.GetInt16(8), Reroutes = reader.GetInt16(9),
+                NotBefore = await NullableAsync<DateTime?>(reader, 10, ct), TakeoverTime = await NullableAsync<DateTime?>(reader, 11, ct),
+                UpdatedAt = reader.GetDateTime(12), TakeoverName = await NullableAsync<string>(reader, 13, ct),
+                HandledNote = await NullableAsync<string>(reader, 14, ct),
+                Name = await NullableAsync<string>(reader, 15, ct),
+                Tags = await NullableAsync<string[]>(reader, 16, ct),
+                GroupSize = await reader.IsDBNullAsync(17, ct) ? null : reader.GetInt32(17),
             };
         }
     }

@@ -63,7 +63,7 @@ internal sealed class DepartureStatistics(NpgsqlDataSource db, ServiceClock cloc
         var attention = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"""
             SELECT count(*) FROM succession_items i JOIN successions s ON s.id = i.succession_id LEFT JOIN members m ON m.userid = s.handover_userid
-            WHERE i.state = ANY(@attention) AND {Scoped}
+            WHERE i.state = ANY(@attention) AND i.handled_at IS NULL AND {Scoped}
             """, args, cancellationToken: ct));
         var rate = await connection.QuerySingleAsync<(long Transferred, long Final)>(new CommandDefinition(
             $"""

@@ -22,6 +22,16 @@ internal sealed class OpenDeparture(MemberReader reader, MemberDirectory directo
 
         // WeCom's spelling of the id (userids are matched without regard to case).
         var canonical = lookup.Member?.Userid ?? known!.Userid;
+        if (actor.Rights is not { } rights || !rights.Covers(lookup.Member?.Departments ?? known!.Departments))
+        {
+            return Failure.NotFound($"No member '{userid}' in your departments.");
+        }
+
+        if (!rights.MayAct)
+        {
+            return Failure.NotAllowed("An auditor reads and changes nothing.");
+        }
+
         Succession? s;
         if (lookup.Gone || lookup.Member!.Status == Member.Quit)
         {

@@ -100,6 +100,16 @@ internal sealed record SuccessionItem
 
     public DateTime? NextCheckAt { get; init; }
 
+    /// <summary>How a person took care of it outside the service (failed, refused and manual items only); null until then.</summary>
+    public string? HandledNote { get; init; }
+
+    public string? HandledBy { get; init; }
+
+    public DateTime? HandledAt { get; init; }
+
+    /// <summary>Waits for a person: failed, refused or manual, and not handled yet.</summary>
+    public bool NeedsPerson => State is ItemState.Failed or ItemState.Refused or ItemState.Manual && HandledAt is null;
+
     /// <summary>The customer's or group's name, read once while planning (null: not read, or WeCom gave none).</summary>
     public string? Name { get; init; }
 

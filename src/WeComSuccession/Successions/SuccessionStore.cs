@@ -20,7 +20,7 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, AuditLog audit, Servi
         "approval_rule, approval_route, approvals_needed, approval_round, approval_requested_at, remind_at, reminded_at, escalate_at, escalate_every, expire_at, approval_outcome";
 
     internal const string ItemColumns =
-        "id, succession_id, kind, target_id, takeover_userid, rule, state, reason, errcode, reroutes, attempts, tried_takeovers, batch_id, not_before, takeover_time, next_check_at, " +
+        "id, succession_id, kind, target_id, takeover_userid, rule, state, reason, errcode, reroutes, attempts, tried_takeovers, batch_id, not_before, takeover_time, next_check_at, handled_note, handled_by, handled_at, " +
         "name, tags, group_size, details_at";
 
     /// <summary>Opens a succession for a member, or finds the one already open (one open per member).</summary>
@@ -291,10 +291,11 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, AuditLog audit, Servi
                 state = v.state, takeover_userid = v.takeover, rule = v.rule, reason = v.reason, errcode = v.errcode,
                 reroutes = v.reroutes, attempts = v.attempts, tried_takeovers = string_to_array(v.tried, ','),
                 batch_id = v.batch_id, not_before = v.not_before, takeover_time = v.takeover_time,
-                next_check_at = v.next_check_at, updated_at = @now
+                next_check_at = v.next_check_at, handled_note = v.handled_note, handled_by = v.handled_by, handled_at = v.handled_at, updated_at = @now
             FROM unnest(@ids, @expected, @expectedTakeovers, @states, @takeovers, @rules, @reasons, @errcodes, @reroutes, @attempts, @tried,
-                        @batchIds, @notBefore, @takeoverTimes, @nextChecks)
-                AS v(id, expected, expected_takeover, state, takeover, rule, reason, errcode, reroutes, attempts, tried, batch_id, not_before, takeover_time, next_check_at)
+                        @batchIds, @notBefore, @takeoverTimes, @nextChecks, @handledNotes, @handledBy, @handledAt)
+                AS v(id, expected, expected_takeover, state, takeover, rule, reason, errcode, reroutes, attempts, tried, batch_id, not_before, takeover_time,
+                     next_check_at, handled_note, handled_by, handled_at)
             WHERE i.id = v.id AND i.state = v.expected AND i.takeover_userid IS NOT DISTINCT FROM v.expected_takeover
             RETURNING i.id
             """,
@@ -316,6 +317,9 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, AuditLog audit, Servi
                 notBefore = changes.Select(c => c.After.NotBefore).ToArray(),
                 takeoverTimes = changes.Select(c => c.After.TakeoverTime).ToArray(),
                 nextChecks = changes.Select(c => c.After.NextCheckAt).ToArray(),
+                handledNotes = changes.Select(c => c.After.HandledNote).ToArray(),
+                handledBy = changes.Select(c => c.After.HandledBy).ToArray(),
+                handledAt = changes.Select(c => c.After.HandledAt).ToArray(),
             },
             transaction,
             cancellationToken: ct));
@@ -455,6 +459,7 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, AuditLog audit, Servi
         ["reroutes"] = i.Reroutes,
         ["batch_id"] = i.BatchId,
         ["not_before"] = i.NotBefore,
+        ["handled_note"] = i.HandledNote,
     };
 }
 

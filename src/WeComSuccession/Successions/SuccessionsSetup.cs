@@ -15,6 +15,7 @@ internal static class SuccessionsSetup
         var options = builder.Configuration.GetSection(SuccessionOptions.Section).Get<SuccessionOptions>() ?? new SuccessionOptions();
         var services = builder.Services;
         services.AddSingleton<SuccessionStore>();
+        services.AddSingleton<SuccessionAccess>();
         services.AddSingleton<DepartureQueries>();
         services.AddSingleton<AttentionQueries>();
         services.AddSingleton<DepartureStatistics>();

@@ -18,6 +18,7 @@ internal static class TransfersSetup
         services.AddSingleton<ISuccessionStep>(sp => sp.GetRequiredService<TransferResults>());
         services.AddSingleton<ICallbackEventHandler, TransferEventsHandler>();
         services.AddSingleton<ItemCommands>();
+        services.AddSingleton<BulkItemCommands>();
         return builder;
     }
 }

@@ -20,7 +20,7 @@ internal static class CallbackLatencyMeasure
         var corp = MeasureCorps.Build(members, _ => 5, _ => 1);
         await using var system = await MeasureSystem.StartAsync(corp);
         var db = system.Database;
-        await MeasureSystem.UntilAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM members") >= corp.Members.Count, TimeSpan.FromMinutes(2), "directory sync at start");
+        await Wait.UntilAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM members") >= corp.Members.Count, TimeSpan.FromMinutes(2), "directory sync at start");
         await system.WaitForQuietAsync(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(2));
 
         foreach (var member in members)
@@ -29,7 +29,7 @@ internal static class CallbackLatencyMeasure
             await Task.Delay(spacing);
         }
 
-        await MeasureSystem.UntilAsync(
+        await Wait.UntilAsync(
             () => Task.FromResult(system.Sim.CustomerTransfers().Select(t => t.Handover).Distinct().Count() >= count),
             TimeSpan.FromMinutes(10), "a transfer_customer call for every departed member");
 

@@ -4,7 +4,6 @@ using System.Net;
 using System.Reflection;
 using System.Text;
 using WeComSuccession.Simulator.Callbacks;
-using WeComSuccession.WeCom.Callbacks;
 
 namespace WeComSuccession.Benchmarks.Measure;
 
@@ -29,50 +28,39 @@ internal static class CallbackThroughputMeasure
         var corp = MeasureCorps.Build(corpMembers, _ => 0, _ => 0);
         await using var system = await MeasureSystem.StartAsync(corp, startService: false);
         var logFile = Path.Combine(Path.GetTempPath(), $"measure-service-{system.Database.Name}.log");
-        using var service = await StartServiceProcessAsync(system, logFile);
-        try
-        {
-            var signed = Sign(warmup + requests, corpMembers);
-            using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) };
-            using var http = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{system.ServicePort}") };
+        await using var service = await StartServiceProcessAsync(system, logFile);
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) };
+        using var http = new HttpClient(handler) { BaseAddress = service.BaseUrl };
+        var signed = Sign(new CallbackSender(http), warmup + requests, corpMembers);
 
-            await SendAsync(http, signed[..warmup], connections);
-            var before = await system.Database.TransactionsAsync();
-            var watch = Stopwatch.StartNew();
-            var (latencies, failures) = await SendAsync(http, signed[warmup..], connections);
-            var elapsed = watch.Elapsed.TotalSeconds;
-            var after = await system.Database.TransactionsAsync();
-            var stored = await system.Database.ScalarAsync<long>("SELECT count(*) FROM callback_inbox");
+        await SendAsync(http, signed[..warmup], connections);
+        var before = await system.Database.TransactionsAsync();
+        var watch = Stopwatch.StartNew();
+        var (latencies, failures) = await SendAsync(http, signed[warmup..], connections);
+        var elapsed = watch.Elapsed.TotalSeconds;
+        var after = await system.Database.TransactionsAsync();
+        var stored = await system.Database.ScalarAsync<long>("SELECT count(*) FROM callback_inbox");
 
-            Array.Sort(latencies);
-            Report.Line(string.Create(CultureInfo.InvariantCulture, $"{requests} requests on {connections} connections in {elapsed:F2} s (after {warmup} warm-up requests); non-200 answers: {failures}"));
-            Report.Line(string.Create(CultureInfo.InvariantCulture, $"throughput {requests / elapsed:F0} requests/s; latency ms: p50 {Report.Percentile(latencies, 0.5):F2}, p95 {Report.Percentile(latencies, 0.95):F2}, p99 {Report.Percentile(latencies, 0.99):F2}, max {latencies[^1]:F2}"));
-            Report.Line(string.Create(CultureInfo.InvariantCulture, $"inbox rows: {stored} (of {warmup + requests} distinct events); database transactions during the timed run: {after - before} ({(after - before) / elapsed:F0} /s, background jobs included)"));
-            Report.Line($"service log: {logFile}");
-        }
-        finally
-        {
-            service.Kill(entireProcessTree: true);
-            await service.WaitForExitAsync();
-        }
+        Array.Sort(latencies);
+        Report.Line(string.Create(CultureInfo.InvariantCulture, $"{requests} requests on {connections} connections in {elapsed:F2} s (after {warmup} warm-up requests); non-200 answers: {failures}"));
+        Report.Line(string.Create(CultureInfo.InvariantCulture, $"throughput {requests / elapsed:F0} requests/s; latency ms: p50 {Report.Percentile(latencies, 0.5):F2}, p95 {Report.Percentile(latencies, 0.95):F2}, p99 {Report.Percentile(latencies, 0.99):F2}, max {latencies[^1]:F2}"));
+        Report.Line(string.Create(CultureInfo.InvariantCulture, $"inbox rows: {stored} (of {warmup + requests} distinct events); database transactions during the timed run: {after - before} ({(after - before) / elapsed:F0} /s, background jobs included)"));
+        Report.Line($"service log: {logFile}");
     }
 
     /// <summary>Each request is pre-signed, so the load generator only sends bytes while it is timed.</summary>
-    private static (string Query, byte[] Body)[] Sign(int count, List<string> corpMembers)
+    private static (string Query, byte[] Body)[] Sign(CallbackSender sender, int count, List<string> corpMembers)
     {
-        var crypto = new WeComCallbackCrypto(MeasureSystem.Token, MeasureSystem.EncodingAesKey, MeasureSystem.CorpId);
         var signed = new (string, byte[])[count];
         const long BaseTime = 1_763_700_000;
         for (var i = 0; i < count; i++)
         {
             var createTime = BaseTime + i;
             var xml = i % 2 == 0
-                ? CallbackXml.ContactUser(MeasureSystem.CorpId, createTime, "delete_user", string.Create(CultureInfo.InvariantCulture, $"gone{i:D6}"), [])
-                : CallbackXml.ContactUser(MeasureSystem.CorpId, createTime, "update_user", corpMembers[i % corpMembers.Count], [new("Status", "1")]);
-            var timestamp = createTime.ToString(CultureInfo.InvariantCulture);
-            var nonce = (1_000_000 + i).ToString(CultureInfo.InvariantCulture);
-            var (signature, body) = crypto.CreateCallback(xml, timestamp, nonce, MeasureSystem.CorpId, "1000002");
-            signed[i] = ($"/wecom/callback?msg_signature={signature}&timestamp={timestamp}&nonce={nonce}", Encoding.UTF8.GetBytes(body));
+                ? CallbackXml.ContactUser(TestCredentials.CorpId, createTime, "delete_user", string.Create(CultureInfo.InvariantCulture, $"gone{i:D6}"), [])
+                : CallbackXml.ContactUser(TestCredentials.CorpId, createTime, "update_user", corpMembers[i % corpMembers.Count], [new("Status", "1")]);
+            var (query, body) = sender.Sign(xml, createTime.ToString(CultureInfo.InvariantCulture), (1_000_000 + i).ToString(CultureInfo.InvariantCulture));
+            signed[i] = ("/wecom/callback" + query, Encoding.UTF8.GetBytes(body));
         }
 
         return signed;
@@ -104,79 +92,36 @@ internal static class CallbackThroughputMeasure
         return (latencies, failures);
     }
 
-    /// <summary>Runs the service's own build output (same configuration as this program) with production settings.</summary>
-    private static async Task<Process> StartServiceProcessAsync(MeasureSystem system, string logFile)
+    /// <summary>Runs the service's own build output (same configuration as this program) with production settings and its appsettings.json.</summary>
+    private static async Task<ServiceProcess> StartServiceProcessAsync(SuccessionHarness system, string logFile)
     {
         var configuration = typeof(CallbackThroughputMeasure).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        var repo = new DirectoryInfo(AppContext.BaseDirectory);
-        while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "WeComSuccession.sln")))
+        var settings = TestCredentials.ServiceSettings(system.WeCom.BaseUrl);
+        settings["ASPNETCORE_ENVIRONMENT"] = "Production";
+        settings["ConnectionStrings:Postgres"] = system.Database.ConnectionString;
+        var service = new ServiceProcess(settings, system.ServicePort, RepositoryPaths.Under("src", "WeComSuccession", "bin", configuration, "net10.0"), logFile);
+        try
         {
-            repo = repo.Parent;
-        }
-
-        var bin = Path.Combine(repo?.FullName ?? throw new InvalidOperationException("WeComSuccession.sln not found above " + AppContext.BaseDirectory), "src", "WeComSuccession", "bin", configuration, "net10.0");
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(bin, "WeComSuccession.dll")])
-        {
-            WorkingDirectory = bin,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{system.ServicePort}";
-        start.Environment["ConnectionStrings__Postgres"] = system.Database.ConnectionString;
-        foreach (var (key, value) in MeasureSystem.RequiredSettings(system.WeCom.BaseUrl))
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("the service did not start");
-        var log = new StreamWriter(logFile) { AutoFlush = false };
-        var sync = new Lock();
-        var closed = false;
-        void Write(object _, DataReceivedEventArgs e)
-        {
-            lock (sync)
+            await service.StartAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+            using var probe = new HttpClient { BaseAddress = service.BaseUrl, Timeout = TimeSpan.FromSeconds(2) };
+            await Wait.UntilAsync(async () =>
             {
-                if (e.Data is not null && !closed)
+                try
                 {
-                    log.WriteLine(e.Data);
+                    using var ready = await probe.GetAsync(new Uri("/readyz", UriKind.Relative));
+                    return ready.IsSuccessStatusCode;
                 }
-            }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromMinutes(1), $"the service's /readyz (log: {logFile})");
+            return service;
         }
-
-        process.OutputDataReceived += Write;
-        process.ErrorDataReceived += Write;
-        process.Exited += (_, _) =>
+        catch
         {
-            lock (sync)
-            {
-                closed = true;
-                log.Dispose();
-            }
-        };
-        process.EnableRaisingEvents = true;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{system.ServicePort}"), Timeout = TimeSpan.FromSeconds(2) };
-        await MeasureSystem.UntilAsync(async () =>
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"the service exited with {process.ExitCode}; see {logFile}");
-            }
-
-            try
-            {
-                using var ready = await probe.GetAsync(new Uri("/readyz", UriKind.Relative));
-                return ready.IsSuccessStatusCode;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromMinutes(1), "the service's /readyz");
-        return process;
+            await service.DisposeAsync();
+            throw;
+        }
     }
 }

@@ -24,14 +24,14 @@ internal static class DepartureCallsMeasure
         // depend on this departure, is kept out of the window (its first run at start-up is excluded by the mark).
         await using var system = await MeasureSystem.StartAsync(corp, new Dictionary<string, string?> { ["Succession:ReconcileInterval"] = "1.00:00:00" });
         var db = system.Database;
-        await MeasureSystem.UntilAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM members") >= corp.Members.Count, TimeSpan.FromMinutes(2), "directory sync at start");
+        await Wait.UntilAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM members") >= corp.Members.Count, TimeSpan.FromMinutes(2), "directory sync at start");
         await system.WaitForQuietAsync(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(2));
         var mark = system.LedgerMark();
         var watch = Stopwatch.StartNew();
 
         system.Sim.DeleteMember(Handover);
         var total = customers + groups;
-        await MeasureSystem.UntilAsync(
+        await Wait.UntilAsync(
             async () => await db.ScalarAsync<long>(
                 "SELECT count(*) FROM succession_items i JOIN successions s ON s.id = i.succession_id WHERE s.handover_userid = @Handover AND i.state NOT IN ('planned', 'queued', 'submitting')",
                 new { Handover }) >= total,
@@ -46,7 +46,7 @@ internal static class DepartureCallsMeasure
             system.Sim.AdvanceClock(TimeSpan.FromSeconds(advance));
         }
 
-        await MeasureSystem.UntilAsync(
+        await Wait.UntilAsync(
             async () => await db.ScalarAsync<long>(
                 "SELECT count(*) FROM succession_items WHERE kind = 'customer' AND state = 'waiting' AND takeover_time IS NULL") == 0,
             TimeSpan.FromMinutes(5), "the first transfer_result check");
@@ -54,7 +54,7 @@ internal static class DepartureCallsMeasure
 
         // Past every takeover_time (24 h after each call) and the check after it.
         system.Sim.AdvanceClock(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(5));
-        await MeasureSystem.UntilAsync(
+        await Wait.UntilAsync(
             async () => await db.ScalarAsync<string>("SELECT state FROM successions WHERE handover_userid = @Handover", new { Handover }) == "completed",
             TimeSpan.FromMinutes(10), "the succession completed");
         Report.Line($"completed at {watch.Elapsed.TotalSeconds:F1} s; waiting 40 s (> one due-work poll) for any further call");

@@ -20,7 +20,7 @@ internal static class IdleDatabaseMeasure
         var corp = MeasureCorps.Build(members, _ => 5, _ => 1);
         await using var system = await MeasureSystem.StartAsync(corp);
         var db = system.Database;
-        await MeasureSystem.UntilAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM members") >= corp.Members.Count, TimeSpan.FromMinutes(2), "directory sync at start");
+        await Wait.UntilAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM members") >= corp.Members.Count, TimeSpan.FromMinutes(2), "directory sync at start");
         await system.WaitForQuietAsync(TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(2));
 
         var commands = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -1,133 +1,36 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text.Json;
-using Dapper;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
-using Npgsql;
-using WeComSuccession.Infrastructure;
-using WeComSuccession.Simulator;
 using WeComSuccession.Simulator.Corp;
-using WeComSuccession.Simulator.Engine;
 
 namespace WeComSuccession.Benchmarks.Measure;
 
 /// <summary>
-/// What a measurement runs against: a fresh database on the PostgreSQL of <c>ConnectionStrings__Postgres</c>
-/// (dropped afterwards), the WeCom simulator on loopback, and the service on Kestrel in this process with the
-/// production defaults of every setting not given, reading time from the simulator's clock (as the test
-/// harness does, so that "24 hours later" is one <c>AdvanceClock</c> for both).
+/// What a measurement runs against: the test harness (a database of its own on the PostgreSQL of
+/// <c>ConnectionStrings__Postgres</c>, the WeCom simulator on loopback, the service on Kestrel in this process
+/// reading time from the simulator's clock) with the production defaults of every setting not given.
 /// </summary>
-internal sealed class MeasureSystem : IAsyncDisposable
+internal static class MeasureSystem
 {
-    public const string CorpId = "ww1436e0e65a779aee";
-    public const string Secret = "measure-secret";
-    public const string Token = "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo";
-    public const string EncodingAesKey = "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt";
-
-    private static readonly JsonSerializerOptions SeedJson = new(JsonSerializerDefaults.Web);
-
-    private readonly string _seedFile;
-
-    private MeasureSystem(MeasureDatabase database, RunningSimulator wecom, MeasureService? service, string seedFile)
-    {
-        Database = database;
-        WeCom = wecom;
-        Service = service;
-        _seedFile = seedFile;
-    }
-
-    public MeasureDatabase Database { get; }
-
-    public RunningSimulator WeCom { get; }
-
-    public WeComSimulator Sim => WeCom.Simulator;
-
-    /// <summary>Null when the caller runs the service itself (e.g. as a process).</summary>
-    public MeasureService? Service { get; }
-
-    public int ServicePort { get; private init; }
-
-    /// <summary>The settings every service instance needs; the rest keep their production defaults.</summary>
-    public static Dictionary<string, string?> RequiredSettings(Uri apiBase) => new()
-    {
-        ["WeCom:CorpId"] = CorpId,
-        ["WeCom:AgentId"] = "1000002",
-        ["WeCom:Secret"] = Secret,
-        ["WeCom:ApiBaseUrl"] = apiBase.ToString(),
-        ["WeCom:Callback:Token"] = Token,
-        ["WeCom:Callback:EncodingAESKey"] = EncodingAesKey,
-    };
-
     /// <param name="corp">The simulated corp.</param>
-    /// <param name="settings">Service settings beyond <see cref="RequiredSettings"/> (null values are skipped).</param>
-    /// <param name="startService">False: only the database and the simulator; the caller starts the service on <see cref="ServicePort"/>.</param>
-    public static async Task<MeasureSystem> StartAsync(CorpSeed corp, IReadOnlyDictionary<string, string?>? settings = null, bool startService = true)
-    {
-        var database = await MeasureDatabase.CreateAsync();
-        var seedFile = Path.Combine(Path.GetTempPath(), $"measure-corp-{Guid.NewGuid():N}.json");
-        RunningSimulator? wecom = null;
-        MeasureService? service = null;
-        try
+    /// <param name="settings">Service settings beyond the test app's credentials and the simulator's address.</param>
+    /// <param name="startService">False: only the database and the simulator; the caller starts the service on <see cref="SuccessionHarness.ServicePort"/>.</param>
+    public static Task<SuccessionHarness> StartAsync(CorpSeed corp, IReadOnlyDictionary<string, string?>? settings = null, bool startService = true) =>
+        SuccessionHarness.StartAsync(corp, new HarnessOptions
         {
-            await File.WriteAllTextAsync(seedFile, JsonSerializer.Serialize(corp, SeedJson));
-            var port = FreePort();
-            wecom = await SimulatorHost.StartAsync(new SimulatorOptions
-            {
-                CorpId = CorpId,
-                Secret = Secret,
-                SeedFile = seedFile,
-                ClockFactor = 1,
-                Callback = { Url = $"http://127.0.0.1:{port}/wecom/callback", Token = Token, EncodingAESKey = EncodingAesKey },
-            });
+            Profile = ServiceProfile.Production,
+            Settings = settings,
+            StartService = startService,
 
-            if (startService)
-            {
-                var all = RequiredSettings(wecom.BaseUrl);
-                foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-                {
-                    all[key] = value;
-                }
-
-                service = new MeasureService(database.ConnectionString, all, wecom.Simulator.Clock);
-                service.UseKestrel(port);
-                service.StartServer();
-            }
-
-            return new MeasureSystem(database, wecom, service, seedFile) { ServicePort = port };
-        }
-        catch
-        {
-            // Leave nothing behind on the shared server when the start fails.
-            if (service is not null)
-            {
-                await service.DisposeAsync();
-            }
-
-            if (wecom is not null)
-            {
-                await wecom.DisposeAsync();
-            }
-
-            await database.DisposeAsync();
-            File.Delete(seedFile);
-            throw;
-        }
-    }
+            // The service's own start-up sync reads the directory, as in production; measurements wait for it.
+            SyncDirectory = false,
+        });
 
     /// <summary>The ledger's last sequence number now: calls after it are the ones a measurement caused.</summary>
-    public long LedgerMark() => Sim.ApiCalls() is { Count: > 0 } calls ? calls[^1].Seq : 0;
+    public static long LedgerMark(this SuccessionHarness system) => system.Sim.ApiCalls() is { Count: > 0 } calls ? calls[^1].Seq : 0;
 
     /// <summary>Waits until the simulator has answered no call for <paramref name="quiet"/> (start-up sync and sweep done).</summary>
-    public async Task WaitForQuietAsync(TimeSpan quiet, TimeSpan deadline)
+    public static async Task WaitForQuietAsync(this SuccessionHarness system, TimeSpan quiet, TimeSpan deadline)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var last = (Count: Sim.ApiCalls().Count, At: watch.Elapsed);
+        var last = (Count: system.Sim.ApiCalls().Count, At: watch.Elapsed);
         while (watch.Elapsed - last.At < quiet)
         {
             if (watch.Elapsed > deadline)
@@ -136,7 +39,7 @@ internal sealed class MeasureSystem : IAsyncDisposable
             }
 
             await Task.Delay(250);
-            var count = Sim.ApiCalls().Count;
+            var count = system.Sim.ApiCalls().Count;
             if (count != last.Count)
             {
                 last = (count, watch.Elapsed);
@@ -144,128 +47,16 @@ internal sealed class MeasureSystem : IAsyncDisposable
         }
     }
 
-    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan deadline, string what)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (watch.Elapsed > deadline)
-            {
-                throw new TimeoutException($"timed out after {deadline.TotalSeconds:F0} s waiting for: {what}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Service is not null)
-        {
-            await Service.DisposeAsync();
-        }
-
-        await WeCom.DisposeAsync();
-        await Database.DisposeAsync();
-        File.Delete(_seedFile);
-    }
-}
-
-/// <summary>The service in this process on Kestrel, environment Production, logs on stderr.</summary>
-internal sealed class MeasureService(string connectionString, IReadOnlyDictionary<string, string?> settings, TimeProvider? clock) : WebApplicationFactory<Program>
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment(Environments.Production);
-        builder.UseSetting("ConnectionStrings:Postgres", connectionString);
-        foreach (var (key, value) in settings)
-        {
-            if (value is not null)
-            {
-                builder.UseSetting(key, value);
-            }
-        }
-
-        builder.ConfigureLogging(logging => logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        if (clock is not null)
-        {
-            builder.ConfigureTestServices(services => services.AddSingleton(new ServiceClock(clock)));
-        }
-    }
-}
-
-/// <summary>A database of its own on the server of <c>ConnectionStrings__Postgres</c>, dropped on dispose.</summary>
-internal sealed class MeasureDatabase : IAsyncDisposable
-{
-    private MeasureDatabase(string name, string connectionString)
-    {
-        Name = name;
-        ConnectionString = connectionString;
-        DataSource = NpgsqlDataSource.Create(connectionString);
-    }
-
-    public string Name { get; }
-
-    public string ConnectionString { get; }
-
-    /// <summary>For the measurement's own reads of the service's tables.</summary>
-    public NpgsqlDataSource DataSource { get; }
-
-    public static string ServerConnectionString =>
-        Environment.GetEnvironmentVariable("ConnectionStrings__Postgres") is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException("Set ConnectionStrings__Postgres to a PostgreSQL server on which databases may be created.");
-
-    public static async Task<MeasureDatabase> CreateAsync()
-    {
-        var name = "wcs_measure_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(ServerConnectionString))
-        {
-            await admin.OpenAsync();
-            await admin.ExecuteAsync($"CREATE DATABASE {name}");
-        }
-
-        return new MeasureDatabase(name, new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString);
-    }
-
-    public async Task<T> ScalarAsync<T>(string sql, object? args = null)
-    {
-        await using var connection = await DataSource.OpenConnectionAsync();
-        return (await connection.ExecuteScalarAsync<T>(sql, args))!;
-    }
-
-    public async Task<List<T>> QueryAsync<T>(string sql, object? args = null)
-    {
-        await using var connection = await DataSource.OpenConnectionAsync();
-        return [.. await connection.QueryAsync<T>(sql, args)];
-    }
-
     /// <summary>
     /// Transactions committed and rolled back in this database so far, as the server counts them
     /// (<c>pg_stat_database</c>), read from a connection to the server's maintenance database so that the
     /// reading itself is not counted.
     /// </summary>
-    public async Task<long> TransactionsAsync()
+    public static async Task<long> TransactionsAsync(this TestDatabase database)
     {
-        await using var admin = new NpgsqlConnection(ServerConnectionString);
+        await using var admin = new Npgsql.NpgsqlConnection(TestDatabase.ServerConnectionString);
         await admin.OpenAsync();
-        return await admin.ExecuteScalarAsync<long>("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = @Name", new { Name });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await DataSource.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(ServerConnectionString);
-        await admin.OpenAsync();
-        await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
+        return await Dapper.SqlMapper.ExecuteScalarAsync<long>(admin, "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = @Name", new { database.Name });
     }
 }
 

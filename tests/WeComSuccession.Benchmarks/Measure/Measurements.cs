@@ -15,6 +15,7 @@ internal static class Measurements
         ["callback-throughput"] = ("POST /wecom/callback on the built service (Release, own process), 4 connections", CallbackThroughputMeasure.RunAsync),
         ["callback-latency"] = ("delete_user callback → first transfer_customer call, per departure", CallbackLatencyMeasure.RunAsync),
         ["idle-db"] = ("database transactions and statements of one idle node", IdleDatabaseMeasure.RunAsync),
+        ["test-database"] = ("a test's database: empty + migrations, against a copy of the migrated template", TestDatabaseMeasure.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -1,7 +1,6 @@
 using Microsoft.Playwright;
 using WeComSuccession.BrowserTests.TestSupport;
-using WeComSuccession.Tests.Successions.Approvals;
-using WeComSuccession.Tests.TestSupport;
+using WeComSuccession.TestSupport;
 
 namespace WeComSuccession.BrowserTests.Workbench;
 

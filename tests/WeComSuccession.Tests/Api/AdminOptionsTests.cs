@@ -1,5 +1,4 @@
 using WeComSuccession.Infrastructure.Options;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Api;
 

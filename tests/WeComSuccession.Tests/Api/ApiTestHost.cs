@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using Dapper;
 using Npgsql;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Api;
 

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using WeComSuccession.Successions;
 
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Api;
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using WeComSuccession.Audit;
 using WeComSuccession.Infrastructure.Db;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Audit;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using Dapper;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Callbacks;
 

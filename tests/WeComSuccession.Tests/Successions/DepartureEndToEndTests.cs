@@ -1,4 +1,3 @@
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Successions;
 

@@ -1,4 +1,3 @@
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Successions;
 
@@ -11,8 +10,6 @@ public sealed class DisabledMemberTests
     private const string OnJobGroups = "/cgi-bin/externalcontact/groupchat/onjob_transfer";
 
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static Task<SuccessionHarness> StartAsync(string policy) => SuccessionHarness.StartAsync(
         Corps.Build(
@@ -35,7 +32,7 @@ public sealed class DisabledMemberTests
         await Wait.UntilAsync(async () => await h.SuccessionStateAsync("sales1") == "awaiting_deletion", Deadline, "the plan to await the deletion", () => h.DescribeAsync("sales1"));
         Assert.Equal(new Dictionary<string, int> { ["queued"] = 5 }, await h.ItemStatesAsync("sales1"));
         Assert.Equal("boss", Assert.Single(await h.QueryAsync<string>("SELECT DISTINCT takeover_userid FROM succession_items")));
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct); // several due-work polls
+        await h.WaitUntilSettledAsync("sales1", Deadline); // the pass that held the plan back is over, and nothing is due
         Assert.Equal("awaiting_deletion", await h.SuccessionStateAsync("sales1"));
         Assert.Equal(0, TransferCalls(h));
 
@@ -113,10 +110,10 @@ public sealed class DisabledMemberTests
 
         h.Sim.DisableMember("sales1");
 
+        // Processed means every handler has had the event: a succession would have been opened by now.
         await Wait.UntilAsync(
             async () => await h.ScalarAsync<long>("SELECT count(*) FROM callback_inbox WHERE change_type = 'update_user' AND processed_at IS NOT NULL") == 1,
             Deadline, "the update_user callback to be processed", () => h.DescribeAsync("sales1"));
-        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
         Assert.Equal(0, await h.SuccessionCountAsync("sales1"));
         Assert.Equal(0, TransferCalls(h));
 

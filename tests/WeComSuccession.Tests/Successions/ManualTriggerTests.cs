@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Successions;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Successions;
 
@@ -9,6 +8,9 @@ namespace WeComSuccession.Tests.Successions;
 /// </summary>
 public sealed class ReconciliationSweepTests
 {
+    /// <summary>The service's log event at the end of each sweep ("Reconciliation sweep: …").</summary>
+    private const int SweepEnded = 430;
+
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
     /// <summary>One interval, plus the sweep's own calls and the scheduler's latency on a busy machine.</summary>
@@ -47,8 +49,10 @@ public sealed class ReconciliationSweepTests
         h.Sim.AdvanceClock(TimeSpan.FromHours(25));
         await Wait.UntilAsync(async () => await h.SuccessionStateAsync("sales1") == "completed", Deadline, "the succession to complete", () => h.DescribeAsync("sales1"));
 
-        // Later sweeps see nothing new: still one succession, each customer sent once.
-        await Task.Delay(Interval + TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        // Later sweeps see nothing new: still one succession, each customer sent once. Sweeps do not overlap, so of
+        // two that end after this point, the second started after it.
+        var swept = h.Service.Logs.Count(SweepEnded);
+        await Wait.UntilAsync(() => Task.FromResult(h.Service.Logs.Count(SweepEnded) >= swept + 2), 2 * OneInterval, "a sweep that started after the completion to end", () => h.DescribeAsync("sales1"));
         Assert.Equal(1, await h.SuccessionCountAsync("sales1"));
         Assert.Equal(3, h.Sim.CustomerTransfers().Count);
     }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Workbench;
 

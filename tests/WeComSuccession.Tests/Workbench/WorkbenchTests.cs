@@ -1,6 +1,4 @@
 using System.Net;
-using WeComSuccession.Tests.Successions.Approvals;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Workbench;
 
@@ -32,7 +30,7 @@ public sealed class WorkbenchTests
         var oauth = signIn.Headers.Location!;
         Assert.Equal(new Uri(h.WeCom.BaseUrl, "/connect/oauth2/authorize").GetLeftPart(UriPartial.Path), oauth.GetLeftPart(UriPartial.Path));
         var query = System.Web.HttpUtility.ParseQueryString(oauth.Query);
-        Assert.Equal(SuccessionHarness.CorpId, query["appid"]);
+        Assert.Equal(TestCredentials.CorpId, query["appid"]);
         Assert.Equal(new Uri(WorkbenchSession.ServiceUrl(h), "/workbench/signin-wecom").ToString(), query["redirect_uri"]);
         Assert.Equal(("code", "snsapi_base", "1000002"), (query["response_type"], query["scope"], query["agentid"]));
         Assert.Matches("^[A-Za-z0-9]{32}$", query["state"]!);

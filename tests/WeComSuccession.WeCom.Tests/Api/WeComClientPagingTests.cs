@@ -1,6 +1,10 @@
+using WeComSuccession.WeCom.Tests.TestSupport;
 using System.Text.Json;
 using WeComSuccession.WeCom.Api.Models;
 using WeComSuccession.WeCom.Errors;
+using WireMock;
+using WireMock.Matchers;
+using static WeComSuccession.WeCom.Tests.TestSupport.WeComMock;
 
 namespace WeComSuccession.WeCom.Tests.Api;
 
@@ -12,21 +16,20 @@ public sealed class WeComClientPagingTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string? CursorOf(FakeRequest request) =>
-        JsonDocument.Parse(request.Body).RootElement.TryGetProperty("cursor", out var c) ? c.GetString() : null;
+    private static string? CursorOf(IRequestMessage request) =>
+        JsonDocument.Parse(request.Body!).RootElement.TryGetProperty("cursor", out var c) ? c.GetString() : null;
+
+    // A page asked for with this cursor; the first page (no cursor) is the lowest-priority stub.
+    private static JsonPartialMatcher Cursor(string cursor) => new($$"""{"cursor":"{{cursor}}"}""");
 
     [Fact]
     public async Task StreamUnassignedList_ThreePages_YieldsEachItemOnceAndFetchesLazily()
     {
-        await using var server = await FakeWeComServer.StartAsync();
-        server.On(Unassigned, r => CursorOf(r) switch
-        {
-            null or "" => Page(1, "c2", isLast: false),
-            "c2" => Page(2, "c3", isLast: false),
-            "c3" => Page(3, "", isLast: true),
-            _ => FakeResponse.Error(40003),
-        });
-        using var client = new TestClient(server);
+        using var wecom = Start();
+        wecom.Server.Given(Call(Unassigned).UsingPost()).AtPriority(10).RespondWith(Json(Page(1, "c2", isLast: false)));
+        wecom.Server.Given(Call(Unassigned).UsingPost().WithBody(Cursor("c2"))).AtPriority(1).RespondWith(Json(Page(2, "c3", isLast: false)));
+        wecom.Server.Given(Call(Unassigned).UsingPost().WithBody(Cursor("c3"))).AtPriority(1).RespondWith(Json(Page(3, "", isLast: true)));
+        using var client = new TestClient(wecom);
 
         var seen = new List<string>();
         await using var items = client.Client.StreamExternalContactGetUnassignedListAsync(new ExternalContactGetUnassignedListRequest(), Ct).GetAsyncEnumerator(Ct);
@@ -37,16 +40,16 @@ public sealed class WeComClientPagingTests
                 Assert.True(await items.MoveNextAsync());
                 seen.Add(items.Current.ExternalUserId);
                 // Every item of this page is consumed before the next page is asked for.
-                Assert.Equal(page, server.Count(Unassigned));
+                Assert.Equal(page, wecom.Count(Unassigned));
             }
         }
 
         Assert.False(await items.MoveNextAsync());
-        Assert.Equal(3, server.Count(Unassigned));
+        Assert.Equal(3, wecom.Count(Unassigned));
         Assert.Equal([.. from p in Enumerable.Range(1, 3) from i in Enumerable.Range(1, 3) select $"wm{p}-{i}"], seen);
-        Assert.Equal([null, "c2", "c3"], server.Requests(Unassigned).Select(CursorOf));
+        Assert.Equal([null, "c2", "c3"], wecom.Requests(Unassigned).Select(CursorOf));
 
-        static FakeResponse Page(int page, string next, bool isLast) => FakeResponse.Ok($$"""
+        static string Page(int page, string next, bool isLast) => Ok($$"""
             "info":[{{string.Join(",", Enumerable.Range(1, 3).Select(i => $$"""{"handover_userid":"h{{page}}","external_userid":"wm{{page}}-{{i}}","dimission_time":1550838571}"""))}}],
             "is_last":{{(isLast ? "true" : "false")}},"next_cursor":"{{next}}"
             """);
@@ -55,20 +58,19 @@ public sealed class WeComClientPagingTests
     [Fact]
     public async Task StreamGroupChatList_ThreePages_SendsFiltersAndYieldsAll()
     {
-        await using var server = await FakeWeComServer.StartAsync();
-        server.On(GroupChatList, r => CursorOf(r) switch
-        {
-            null => FakeResponse.Ok("""
-                "group_chat_list":[{"chat_id":"wr1","status":1},{"chat_id":"wr2","status":1}],"next_cursor":"n2"
-                """),
-            "n2" => FakeResponse.Ok("""
-                "group_chat_list":[{"chat_id":"wr3","status":1}],"next_cursor":"n3"
-                """),
-            _ => FakeResponse.Ok("""
-                "group_chat_list":[{"chat_id":"wr4","status":2}],"next_cursor":""
-                """),
-        });
-        using var client = new TestClient(server);
+        using var wecom = Start();
+        // Every page must carry the filters; a request without them matches no stub and fails the call.
+        var filters = new JsonPartialMatcher("""{"status_filter":1,"owner_filter":{"userid_list":["gone"]},"limit":2}""");
+        wecom.Server.Given(Call(GroupChatList).UsingPost().WithBody(filters)).AtPriority(10).RespondWith(Json(Ok("""
+            "group_chat_list":[{"chat_id":"wr1","status":1},{"chat_id":"wr2","status":1}],"next_cursor":"n2"
+            """)));
+        wecom.Server.Given(Call(GroupChatList).UsingPost().WithBody([filters, Cursor("n2")], MatchOperator.And)).AtPriority(1).RespondWith(Json(Ok("""
+            "group_chat_list":[{"chat_id":"wr3","status":1}],"next_cursor":"n3"
+            """)));
+        wecom.Server.Given(Call(GroupChatList).UsingPost().WithBody([filters, Cursor("n3")], MatchOperator.And)).AtPriority(1).RespondWith(Json(Ok("""
+            "group_chat_list":[{"chat_id":"wr4","status":2}],"next_cursor":""
+            """)));
+        using var client = new TestClient(wecom);
 
         var chats = new List<ExternalContactGroupChatListItem>();
         await foreach (var chat in client.Client.StreamExternalContactGroupChatListAsync(
@@ -85,20 +87,17 @@ public sealed class WeComClientPagingTests
 
         Assert.Equal(["wr1", "wr2", "wr3", "wr4"], chats.Select(c => c.ChatId));
         Assert.Equal(ExternalContactGroupChatStatus.Inheriting, chats[3].Status);
-        var first = JsonDocument.Parse(server.Requests(GroupChatList)[0].Body).RootElement;
-        Assert.Equal(1, first.GetProperty("status_filter").GetInt32());
-        Assert.Equal("gone", first.GetProperty("owner_filter").GetProperty("userid_list")[0].GetString());
-        Assert.Equal(2, first.GetProperty("limit").GetInt32());
+        Assert.Equal([null, "n2", "n3"], wecom.Requests(GroupChatList).Select(CursorOf));
     }
 
     [Fact]
     public async Task StreamTransferResult_CursorRepeats_ThrowsInsteadOfLooping()
     {
-        await using var server = await FakeWeComServer.StartAsync();
-        server.On(TransferResult, _ => FakeResponse.Ok("""
+        using var wecom = Start();
+        wecom.Server.Given(Call(TransferResult).UsingPost()).RespondWith(Json(Ok("""
             "customer":[{"external_userid":"wm1","status":2,"takeover_time":1588262400}],"next_cursor":"same"
-            """));
-        using var client = new TestClient(server);
+            """)));
+        using var client = new TestClient(wecom);
 
         var count = 0;
         await Assert.ThrowsAsync<WeComMalformedResponseException>(async () =>
@@ -111,6 +110,6 @@ public sealed class WeComClientPagingTests
         });
 
         Assert.Equal(2, count);
-        Assert.Equal(2, server.Count(TransferResult));
+        Assert.Equal(2, wecom.Count(TransferResult));
     }
 }

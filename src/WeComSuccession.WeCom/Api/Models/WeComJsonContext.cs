@@ -21,6 +21,8 @@ namespace WeComSuccession.WeCom.Api.Models;
 [JsonSerializable(typeof(CgibinUserGetResponse))]
 [JsonSerializable(typeof(CgibinDepartmentSimpleListRequest))]
 [JsonSerializable(typeof(CgibinDepartmentSimpleListResponse))]
+[JsonSerializable(typeof(CgibinDepartmentListRequest))]
+[JsonSerializable(typeof(CgibinDepartmentListResponse))]
 [JsonSerializable(typeof(CgibinUserListIdRequest))]
 [JsonSerializable(typeof(CgibinUserListIdResponse))]
 [JsonSerializable(typeof(CgibinAuthGetUserInfoRequest))]

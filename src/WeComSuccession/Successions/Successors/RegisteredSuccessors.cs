@@ -45,6 +45,11 @@ internal sealed class RegisteredSuccessors(NpgsqlDataSource db, MemberDirectory 
             return Failure.Invalid("handoverUserId", $"'{handoverUserId}' is not a known member.");
         }
 
+        if (MayManage(handover, actor) is { } denied)
+        {
+            return denied;
+        }
+
         if (SuccessorAssignment.Check(await directory.GetAsync(successorUserId, ct), successorUserId, handover.Userid, "successorUserId") is { } invalid)
         {
             return invalid;
@@ -77,6 +82,11 @@ internal sealed class RegisteredSuccessors(NpgsqlDataSource db, MemberDirectory 
     /// <returns>The removed registration, or NotFound when there was none.</returns>
     public async Task<Outcome<RegisteredSuccessor>> RemoveAsync(string handoverUserId, Actor actor, CancellationToken ct)
     {
+        if (await directory.GetAsync(handoverUserId, ct) is { } handover && MayManage(handover, actor) is { } denied)
+        {
+            return denied;
+        }
+
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var removed = await connection.QuerySingleOrDefaultAsync<RegisteredSuccessor>(new CommandDefinition(
@@ -92,6 +102,11 @@ internal sealed class RegisteredSuccessors(NpgsqlDataSource db, MemberDirectory 
         await transaction.CommitAsync(ct);
         return removed;
     }
+
+    /// <summary>An admin registers successors for members of their own departments; an auditor for no one.</summary>
+    private static Failure? MayManage(Member handover, Actor actor) =>
+        actor.Rights is not { } rights || !rights.Covers(handover.Departments) ? Failure.NotFound($"No member '{handover.Userid}' in your departments.")
+        : rights.MayAct ? null : Failure.NotAllowed("An auditor reads and changes nothing.");
 
     private static JsonObject? Json(RegisteredSuccessor? row) => row is null ? null : new()
     {

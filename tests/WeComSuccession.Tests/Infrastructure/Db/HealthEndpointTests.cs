@@ -1,12 +1,13 @@
 using System.Net;
 using Npgsql;
-using WeComSuccession.Tests.TestSupport;
+using WeComSuccession.Infrastructure.Db;
 
 namespace WeComSuccession.Tests.Infrastructure.Db;
 
 public sealed class HealthEndpointTests : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    // Empty: these tests also show that the service applies its schema when it starts.
+    private readonly TestDatabase _database = new(migrated: false);
     private ServiceFactory? _factory;
 
     public async ValueTask InitializeAsync()
@@ -41,6 +42,7 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         await using var db = _database.CreateDataSource();
         await using var command = db.CreateCommand("SELECT to_regclass('callback_inbox')::text");
         Assert.Equal("callback_inbox", await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(SchemaMigrator.EmbeddedMigrations(typeof(SchemaMigrator).Assembly).Count, _factory.Logs.Count(SchemaMigratorTests.AppliedMigration));
     }
 
     [Fact]

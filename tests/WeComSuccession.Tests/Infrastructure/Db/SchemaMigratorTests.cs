@@ -1,13 +1,15 @@
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using WeComSuccession.Infrastructure.Db;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Infrastructure.Db;
 
 public sealed class SchemaMigratorTests : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    /// <summary>The service's log event for each migration it applies ("Applied migration …").</summary>
+    public const int AppliedMigration = 100;
+
+    private readonly TestDatabase _database = new(migrated: false);
 
     public ValueTask InitializeAsync() => _database.InitializeAsync();
 
@@ -75,5 +77,29 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
         var migrations = SchemaMigrator.EmbeddedMigrations(typeof(SchemaMigrator).Assembly);
         Assert.NotEmpty(migrations);
         Assert.Equal(Enumerable.Range(1, migrations.Count), migrations.Select(m => m.Version));
+    }
+
+    [Fact]
+    public async Task Migrate_DatabaseCopiedFromTheTestTemplate_AppliesNothing()
+    {
+        await using var copy = await TestDatabase.CreateAsync();
+        var embedded = SchemaMigrator.EmbeddedMigrations(typeof(SchemaMigrator).Assembly);
+
+        var applied = await new SchemaMigrator(copy.DataSource, embedded, NullLogger<SchemaMigrator>.Instance).MigrateAsync(TestContext.Current.CancellationToken);
+
+        Assert.Empty(applied);
+        Assert.Equal(embedded.Select(m => m.Version), await copy.QueryAsync<int>("SELECT version FROM schema_migrations ORDER BY version"));
+    }
+
+    [Fact]
+    public async Task ServiceStart_DatabaseCopiedFromTheTestTemplate_AppliesNoMigration()
+    {
+        await using var copy = await TestDatabase.CreateAsync();
+        await using var service = new ServiceFactory(copy.ConnectionString);
+
+        using var client = service.CreateClient(); // starts the host: the migrator runs before it answers
+
+        Assert.Equal(0, service.Logs.Count(AppliedMigration));
+        Assert.Equal("callback_inbox", await copy.ScalarAsync<string>("SELECT to_regclass('callback_inbox')::text"));
     }
 }

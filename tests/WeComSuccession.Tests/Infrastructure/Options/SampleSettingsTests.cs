@@ -7,7 +7,7 @@ namespace WeComSuccession.Tests.Infrastructure.Options;
 
 public sealed class SampleSettingsTests
 {
-    private static readonly string SamplePath = Path.Combine(RepositoryRoot(), "appsettings.sample.json");
+    private static readonly string SamplePath = RepositoryPaths.Under("appsettings.sample.json");
 
     [Theory]
     [InlineData(typeof(DatabaseOptions), DatabaseOptions.Section)]
@@ -60,16 +60,5 @@ public sealed class SampleSettingsTests
                 yield return key;
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "WeComSuccession.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("WeComSuccession.sln not found above " + AppContext.BaseDirectory);
     }
 }

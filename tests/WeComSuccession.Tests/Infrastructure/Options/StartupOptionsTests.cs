@@ -15,10 +15,10 @@ public sealed class StartupOptionsTests
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.Environment["ConnectionStrings__Postgres"] = "";
-        start.Environment["WeCom__CorpId"] = "ww1436e0e65a779aee";
-        start.Environment["WeCom__AgentId"] = "1000002";
+        start.Environment["WeCom__CorpId"] = TestCredentials.CorpId;
+        start.Environment["WeCom__AgentId"] = TestCredentials.AgentId;
         start.Environment["WeCom__Secret"] = "";
-        start.Environment["WeCom__Callback__Token"] = "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo";
+        start.Environment["WeCom__Callback__Token"] = TestCredentials.Token;
         start.Environment["WeCom__Callback__EncodingAESKey"] = new string('a', 42);
         start.Environment["Succession__Transfer__BatchSize"] = "101";
         start.Environment["Succession__Approval__Mode"] = "AboveThreshold";

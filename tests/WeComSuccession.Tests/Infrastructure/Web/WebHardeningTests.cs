@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using WeComSuccession.Infrastructure.Web;
 using WeComSuccession.Tests.Api;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Infrastructure.Web;
 
@@ -75,7 +74,7 @@ public sealed class WebHardeningTests : ApiTestHost
     [Fact]
     public async Task Kestrel_SendsNoServerBannerAndRefusesNulInAPath()
     {
-        var port = SuccessionHarness.FreePort();
+        var port = LoopbackPorts.Free();
         await using var database = new TestDatabase();
         await database.InitializeAsync();
         await using var factory = new ServiceFactory(database.ConnectionString);

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using WeComSuccession.Simulator.Engine;
 using WeComSuccession.Simulator.Gate;
 using WeComSuccession.Successions.Approvals;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Successions.Approvals;
 
@@ -138,7 +137,7 @@ public sealed class ApprovalCardTests
         await using var h = await StartAsync(sim => sim.Callback.MaxRetries = 100);
         var (id, card) = await PlanWithCardAsync(h);
         var service = h.Sim.Options.Callback.Url;
-        h.Sim.Options.Callback.Url = $"http://127.0.0.1:{SuccessionHarness.FreePort()}/wecom/callback"; // nobody listens: WeCom keeps retrying
+        h.Sim.Options.Callback.Url = $"http://127.0.0.1:{LoopbackPorts.Free()}/wecom/callback"; // nobody listens: WeCom keeps retrying
 
         Assert.Equal(CardClickOutcome.Sent, h.Sim.ClickCard(card.TaskId, "boss", "approve").Outcome);
         await Wait.UntilAsync(() => Task.FromResult(h.Sim.CallbackDeliveries().Any(d => d.Event == "template_card_event" && d.Attempts.Count > 0)),

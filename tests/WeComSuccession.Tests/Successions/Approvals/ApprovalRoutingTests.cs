@@ -1,5 +1,4 @@
 using WeComSuccession.Successions.Approvals;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Successions.Approvals;
 

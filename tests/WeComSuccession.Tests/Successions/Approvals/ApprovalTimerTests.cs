@@ -1,6 +1,5 @@
 using System.Text.Json;
 using WeComSuccession.Successions.Approvals;
-using WeComSuccession.Tests.TestSupport;
 
 namespace WeComSuccession.Tests.Successions.Approvals;
 

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WeComSuccession.Audit;
 using WeComSuccession.Successions.Approvals;
-using WeComSuccession.Tests.TestSupport;
 using WeComSuccession.Tests.Workbench;
 
 namespace WeComSuccession.Tests.Successions.Approvals;
