@@ -70,15 +70,13 @@ public sealed class WorkbenchApprovalTests(BrowserFixture browser) : BrowserTest
     private static async Task<long> ItemAsync(SuccessionHarness h, int customer) =>
         (await h.QueryAsync<long>("SELECT id FROM succession_items WHERE target_id = @target", new { target = $"wmzs{customer:D4}" })).Single();
 
-    private static Uri Service(SuccessionHarness h) => new(new Uri(h.Sim.Options.Callback.Url!).GetLeftPart(UriPartial.Authority));
-
     /// <summary>Opens the workbench on a phone and signs in as <paramref name="userid"/> on WeCom's (the simulator's) OAuth2 page.</summary>
     private async Task<IPage> SignInAsync(SuccessionHarness h, string path, string userid)
     {
         var page = await OpenPhoneAsync();
-        await page.GotoAsync(new Uri(Service(h), path).ToString());
+        await page.GotoAsync(new Uri(h.ServiceUrl, path).ToString());
         await page.Locator($"a.member[data-userid='{userid}']").ClickAsync();
-        await page.WaitForURLAsync(new Uri(Service(h), path).ToString());
+        await page.WaitForURLAsync(new Uri(h.ServiceUrl, path).ToString());
         return page;
     }
 
@@ -95,7 +93,7 @@ public sealed class WorkbenchApprovalTests(BrowserFixture browser) : BrowserTest
         await Assertions.Expect(row).ToContainTextAsync("8 位客户、1 个群 → 李娜");
         await Assertions.Expect(row.Locator(".wb-badge")).ToContainTextAsync("已等");
         Assert.Equal(390, await page.EvaluateAsync<int>("document.documentElement.scrollWidth"));
-        await ScreenshotAsync(page, "workbench-pending", fullPage: false);
+        await ScreenshotAsync(page, "workbench-inbox", fullPage: false);
 
         await row.ClickAsync();
         await page.WaitForURLAsync($"**/workbench/plans/{id}");
@@ -126,7 +124,7 @@ public sealed class WorkbenchApprovalTests(BrowserFixture browser) : BrowserTest
         await Assertions.Expect(page.Locator(".wb-notice_info")).ToContainTextAsync("已调整 1 项的接替人");
         await Assertions.Expect(page.Locator($"section[data-successor='sales2'] [data-item='{wang}']")).ToHaveCountAsync(1);
 
-        // Split three among two: 赵女士, 杭州云帆 刘经理, 广州恒通 黄总 to 刘洋 and 陈杰 in turn.
+        // Split three among two: 赵女士, 杭州云帆 刘经理, 广州恒通 黄总 to 刘洋 and 陈杰.
         long[] three = [await ItemAsync(h, 4), await ItemAsync(h, 5), await ItemAsync(h, 6)];
         foreach (var item in three)
         {
@@ -143,9 +141,10 @@ public sealed class WorkbenchApprovalTests(BrowserFixture browser) : BrowserTest
         await page.WaitForURLAsync($"**/workbench/plans/{id}");
         await Assertions.Expect(page.Locator(".wb-notice_info")).ToContainTextAsync("已调整 3 项的接替人");
         var takeovers = await h.QueryAsync<string>("SELECT takeover_userid FROM succession_items WHERE id = ANY(@three) ORDER BY takeover_userid", new { three });
-        Assert.Equal(["sales2", "sales2", "sales3"], takeovers);
-        await Assertions.Expect(page.Locator("section[data-successor='sales2'] .wb-item")).ToHaveCountAsync(3);
-        await Assertions.Expect(page.Locator("section[data-successor='sales3'] .wb-item")).ToHaveCountAsync(1);
+        // In turn as the picker lists them, the lighter load first: 陈杰 (93), 刘洋 (186), 陈杰.
+        Assert.Equal(["sales2", "sales3", "sales3"], takeovers);
+        await Assertions.Expect(page.Locator("section[data-successor='sales2'] .wb-item")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("section[data-successor='sales3'] .wb-item")).ToHaveCountAsync(2);
 
         // Approve: two taps from the card (open, 通过).
         await page.Locator(".wb-actionbar").GetByRole(AriaRole.Button, new() { Name = "通过" }).ClickAsync();
@@ -155,6 +154,13 @@ public sealed class WorkbenchApprovalTests(BrowserFixture browser) : BrowserTest
         await Assertions.Expect(page.Locator(".wb-actionbar")).ToHaveCountAsync(0);
         await ScreenshotAsync(page, "workbench-approved", fullPage: false);
         Assert.Equal("boss", (await h.QueryAsync<string>("SELECT actor FROM audit_log WHERE action = 'succession.approve' AND entity_type = 'succession'")).Single());
+
+        // 已处理: the decision among the member's past ones.
+        await page.GotoAsync(new Uri(h.ServiceUrl, "/workbench?tab=done").ToString());
+        var done = page.Locator($"a[data-plan='{id}']");
+        await Assertions.Expect(done).ToContainTextAsync("张三");
+        await Assertions.Expect(done).ToContainTextAsync("通过 · 已接替");
+        await ScreenshotAsync(page, "workbench-done", fullPage: false);
         AssertNoProblems(page);
 
         // Another member opens the same plan's address: the 403 page, nothing of the plan.
@@ -164,6 +170,6 @@ public sealed class WorkbenchApprovalTests(BrowserFixture browser) : BrowserTest
         var text = await other.Locator("body").InnerTextAsync();
         Assert.DoesNotContain("张三", text, StringComparison.Ordinal);
         Assert.DoesNotContain("启明", text, StringComparison.Ordinal);
-        await ScreenshotAsync(other, "workbench-forbidden", fullPage: false);
+        await ScreenshotAsync(other, "workbench-403", fullPage: false);
     }
 }

@@ -15,12 +15,9 @@ internal sealed partial class WorkbenchSession : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>The service's address: the simulator delivers callbacks there.</summary>
-    public static Uri ServiceUrl(SuccessionHarness h) => new(new Uri(h.Sim.Options.Callback.Url!).GetLeftPart(UriPartial.Authority));
-
     public static async Task<WorkbenchSession> SignInAsync(SuccessionHarness h, string userid)
     {
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = ServiceUrl(h) };
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = h.ServiceUrl };
         using var begin = await client.GetAsync(new Uri("/workbench/signin", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.Redirect, begin.StatusCode);
 

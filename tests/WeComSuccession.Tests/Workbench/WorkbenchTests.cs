@@ -20,7 +20,7 @@ public sealed class WorkbenchTests
     public async Task Workbench_Anonymous_SentToWeComOAuthWithStateAndAgent()
     {
         await using var h = await StartAsync();
-        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = WorkbenchSession.ServiceUrl(h) };
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = h.ServiceUrl };
 
         using var page = await client.GetAsync(new Uri("/workbench/plans/1", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
@@ -31,10 +31,51 @@ public sealed class WorkbenchTests
         Assert.Equal(new Uri(h.WeCom.BaseUrl, "/connect/oauth2/authorize").GetLeftPart(UriPartial.Path), oauth.GetLeftPart(UriPartial.Path));
         var query = System.Web.HttpUtility.ParseQueryString(oauth.Query);
         Assert.Equal(TestCredentials.CorpId, query["appid"]);
-        Assert.Equal(new Uri(WorkbenchSession.ServiceUrl(h), "/workbench/signin-wecom").ToString(), query["redirect_uri"]);
+        Assert.Equal(new Uri(h.ServiceUrl, WorkbenchSignInCallback).ToString(), query["redirect_uri"]);
         Assert.Equal(("code", "snsapi_base", "1000002"), (query["response_type"], query["scope"], query["agentid"]));
         Assert.Matches("^[A-Za-z0-9]{32}$", query["state"]!);
         Assert.Equal("#wechat_redirect", oauth.Fragment);
+    }
+
+    [Fact]
+    public async Task SignIn_StateAlteredOrCodeReplayed_NeitherSignsIn()
+    {
+        await using var h = await StartAsync();
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = h.ServiceUrl };
+
+        // A code with a state this browser was not given: refused before the code is exchanged, and this sign-in is over.
+        var first = System.Web.HttpUtility.ParseQueryString((await WeComReturnAsync(browser, "boss")).Query)["code"]!;
+        using var altered = await browser.GetAsync(new Uri($"{WorkbenchSignInCallback}?code={first}&state=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", UriKind.Relative), Ct);
+        Assert.Equal("/workbench/signin-problem?problem=StateMismatch", altered.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync(new Uri("/workbench", UriKind.Relative), Ct)).StatusCode);
+        Assert.Empty(h.Sim.ApiCalls("/cgi-bin/auth/getuserinfo"));
+
+        // A new sign-in returns untouched: signed in, and the code is spent.
+        var back = await WeComReturnAsync(browser, "boss");
+        using var signedIn = await browser.GetAsync(back, Ct);
+        Assert.Equal("/workbench", signedIn.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/workbench", UriKind.Relative), Ct)).StatusCode);
+
+        // Another browser with a state of its own cannot sign in with the spent code (WeCom answers 40029).
+        using var thief = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = h.ServiceUrl };
+        var state = System.Web.HttpUtility.ParseQueryString((await WeComReturnAsync(thief, "other")).Query)["state"]!;
+        var code = System.Web.HttpUtility.ParseQueryString(back.Query)["code"]!;
+        using var replayed = await thief.GetAsync(new Uri($"{WorkbenchSignInCallback}?code={code}&state={state}", UriKind.Relative), Ct);
+        Assert.Equal("/workbench/signin-problem?problem=CodeRejected", replayed.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, (await thief.GetAsync(new Uri("/workbench", UriKind.Relative), Ct)).StatusCode);
+    }
+
+    private const string WorkbenchSignInCallback = "/workbench/signin-wecom";
+
+    /// <summary>Starts a sign-in and lets the simulator's authorize page pick <paramref name="userid"/>: where WeCom sends the browser back (code and state).</summary>
+    private static async Task<Uri> WeComReturnAsync(HttpClient browser, string userid)
+    {
+        using var begin = await browser.GetAsync(new Uri("/workbench/signin", UriKind.Relative), Ct);
+        using var authorized = await browser.GetAsync(new Uri(begin.Headers.Location!.GetLeftPart(UriPartial.Query) + "&sim_userid=" + userid), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, authorized.StatusCode);
+        var back = authorized.Headers.Location!;
+        Assert.StartsWith(WorkbenchSignInCallback, back.PathAndQuery, StringComparison.Ordinal);
+        return back;
     }
 
     [Fact]

@@ -18,15 +18,22 @@ public sealed class ApprovalCardTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<SuccessionHarness> StartAsync(Action<WeComSuccession.Simulator.SimulatorOptions>? simulator = null)
+    private static async Task<SuccessionHarness> StartAsync(
+        Action<WeComSuccession.Simulator.SimulatorOptions>? simulator = null, string? responseCodeLifetime = null, string route = ApprovalRoute.Members)
     {
+        var settings = new Dictionary<string, string?>(SuccessionHarness.AdminKeySettings);
+        if (responseCodeLifetime is not null)
+        {
+            settings["Succession:Approval:ResponseCodeLifetime"] = responseCodeLifetime;
+        }
+
         var h = await SuccessionHarness.StartAsync(
             ApprovalCorp.Build(
                 [ApprovalCorp.Member("boss", ApprovalCorp.SalesOne, isDeptLeader: true), ApprovalCorp.Member("hr", ApprovalCorp.Service), ApprovalCorp.Member("sales1", ApprovalCorp.SalesOne, leader: "boss")],
                 ApprovalCorp.Customers("sales1", 3), Corps.Groups("sales1", 1)),
             simulator,
-            new Dictionary<string, string?>(SuccessionHarness.AdminKeySettings));
-        await h.AddRuleAsync(ApprovalCorp.Rule("销售一部由负责人或人事审批", ApprovalRoute.Members, members: ["boss", "hr"]));
+            settings);
+        await h.AddRuleAsync(ApprovalCorp.Rule("销售一部由负责人或人事审批", route, members: ["boss", "hr"]));
         return h;
     }
 
@@ -66,6 +73,33 @@ public sealed class ApprovalCardTests
         Assert.All(card.Recipients, r => Assert.Equal(("replaced", "已由 boss 通过"), (h.Copy(card.TaskId, r.UserId).State, h.Copy(card.TaskId, r.UserId).ReplacedText)));
         Assert.Equal(("boss", "card"), (await h.QueryAsync<(string, string)>(
             "SELECT actor, after->>'via' FROM audit_log WHERE entity_type = 'succession' AND entity_id = @id AND actor <> 'system'", new { id = id.ToString(System.Globalization.CultureInfo.InvariantCulture) })).Single());
+    }
+
+    [Fact]
+    public async Task Card_PlanChangedAfterAnApproval_NewRoundNewTaskIdAndTheOldCardsClosed()
+    {
+        await using var h = await StartAsync(route: ApprovalRoute.TwoPerson);
+        var (id, card) = await PlanWithCardAsync(h);
+        Assert.StartsWith($"wcs-{id}-1-", card.TaskId, StringComparison.Ordinal);
+        Assert.Equal(CardClickOutcome.Sent, h.Sim.ClickCard(card.TaskId, "boss", "approve").Outcome);
+        await Wait.UntilAsync(async () => await h.ScalarAsync<long>("SELECT count(*) FROM approval_decisions WHERE succession_id = @id", new { id }) == 1, ApprovalCorp.Deadline, "boss's approval");
+
+        // hr gives one customer to themselves: the plan boss approved is not this one any more.
+        var item = await h.ScalarAsync<long>("SELECT id FROM succession_items WHERE succession_id = @id AND kind = 'customer' ORDER BY id LIMIT 1", new { id });
+        using var api = h.CreateAdminClient();
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/v1/departures/{id}/items/change-successor", new { approver = "hr", itemIds = new[] { item }, takeoverUserId = "hr" }, Ct)).StatusCode);
+
+        var next = (await h.WaitForCardsAsync(id, 2))[1];
+        Assert.StartsWith($"wcs-{id}-2-", next.TaskId, StringComparison.Ordinal);
+        Assert.Equal(["boss", "hr"], next.Recipients.Select(r => r.UserId).Order());
+        await Wait.UntilAsync(() => Task.FromResult(h.Copy(card.TaskId, "hr").State == "replaced"), ApprovalCorp.Deadline, "the first round's card closed");
+        Assert.Equal("计划已调整，请处理新的审批卡片", h.Copy(card.TaskId, "hr").ReplacedText);
+
+        // Both decide the new round on its cards.
+        Assert.Equal(CardClickOutcome.Sent, h.Sim.ClickCard(next.TaskId, "boss", "approve").Outcome);
+        Assert.Equal(CardClickOutcome.Sent, h.Sim.ClickCard(next.TaskId, "hr", "approve").Outcome);
+        await h.WaitForStateAsync("sales1", "transferring");
+        Assert.Equal("hr", await h.ScalarAsync<string>("SELECT takeover_userid FROM succession_items WHERE id = @item", new { item }));
     }
 
     [Fact]
@@ -111,19 +145,22 @@ public sealed class ApprovalCardTests
         Assert.Equal(0, await h.ScalarAsync<long>("SELECT count(*) FROM approval_decisions WHERE approver = 'hr'"));
     }
 
-    [Fact]
-    public async Task Card_ClickedAfter72Hours_DecidesAndTheSendTimeCodeIsNotUsed()
+    /// <summary>WeCom's 72 hours by default; Succession:Approval:ResponseCodeLifetime shortens it (the simulator still takes the code: only the setting stops the call).</summary>
+    [Theory]
+    [InlineData(null, 73)]
+    [InlineData("01:00:00", 2)]
+    public async Task Card_ClickedAfterTheCodeLifetime_DecidesAndTheSendTimeCodeIsNotUsed(string? lifetime, int hoursLater)
     {
-        await using var h = await StartAsync();
+        await using var h = await StartAsync(responseCodeLifetime: lifetime);
         var (_, card) = await PlanWithCardAsync(h);
-        h.Sim.AdvanceClock(TimeSpan.FromHours(73));
+        h.Sim.AdvanceClock(TimeSpan.FromHours(hoursLater));
 
         Assert.Equal(CardClickOutcome.Sent, h.Sim.ClickCard(card.TaskId, "boss", "approve").Outcome);
 
         await h.WaitForStateAsync("sales1", "transferring");
         await Wait.UntilAsync(async () => await h.ScalarAsync<long>("SELECT count(*) FROM approval_card_updates WHERE sent_at IS NOT NULL OR skipped IS NOT NULL") == 2,
             ApprovalCorp.Deadline, "both updates settled", () => h.DescribeAsync("sales1"));
-        // The send-time code is past its 72 hours: hr's copy is left alone (no call that WeCom would answer 60140).
+        // The send-time code is past its lifetime: hr's copy is left alone (no call that WeCom would answer 60140).
         Assert.Equal(("send", "response_code expired"), (await h.QueryAsync<(string, string)>("SELECT code_from, skipped FROM approval_card_updates WHERE skipped IS NOT NULL")).Single());
         Assert.Equal("active", h.Copy(card.TaskId, "hr").State);
         // The click's own code is fresh: the clicker sees the outcome.
