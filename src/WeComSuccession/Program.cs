@@ -43,6 +43,7 @@ app.MapCallbacks();
 app.MapAdminApi();
 app.MapDashboard();
 app.MapWorkbench();
+app.MapJobsDashboard(DashboardPolicies.Jobs);
 app.Run();
 
 /// <summary>Visible to the integration tests' WebApplicationFactory.</summary>

@@ -41,7 +41,7 @@ public sealed class CapturedLogs : ILoggerProvider
 
             if (logLevel >= LogLevel.Warning)
             {
-                logs._entries.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception?.GetType().Name}: {exception?.Message}");
+                logs._entries.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception?.GetType().Name}: {exception?.Message} {exception?.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}");
             }
         }
     }

@@ -51,7 +51,7 @@ public sealed class ServiceFactory(
             builder.UseEnvironment("Testing");
 
             // Test hosts stop at once: a job cut short is resumable, and a test class's teardown must not wait on one.
-            builder.UseSetting("Jobs:WaitForJobsToComplete", "false");
+            builder.UseSetting("Jobs:ShutdownTimeout", "00:00:01");
         }
 
         foreach (var (key, value) in ValidSettings.Concat(overrides ?? new Dictionary<string, string?>()))

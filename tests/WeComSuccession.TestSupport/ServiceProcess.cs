@@ -7,7 +7,7 @@ namespace WeComSuccession.TestSupport;
 
 /// <summary>
 /// The service as its own OS process (<c>dotnet WeComSuccession.dll</c>), so that a test can kill it the hard
-/// way (<see cref="KillAsync"/> sends SIGKILL, so no finally block, no graceful scheduler shutdown, no flushed
+/// way (<see cref="KillAsync"/> sends SIGKILL, so no finally block, no graceful Hangfire shutdown, no flushed
 /// anything) and a measurement does not share its process with the load. By default it runs the
 /// <c>WeComSuccession.dll</c> that the build puts, with its runtimeconfig and deps, beside an assembly that
 /// references the service, with an empty directory as content root, so that no appsettings file of another

@@ -163,12 +163,16 @@ public sealed class SuccessionHarness : IAsyncDisposable
         ["WeCom:ThrottlePause"] = "00:00:01",
         ["WeCom:MaxPauseWait"] = "00:00:02",
         ["WeCom:RequestTimeout"] = "00:00:05",
-        ["Succession:Transfer:DuePollInterval"] = "00:00:00.200",
+        ["Succession:Transfer:DuePollInterval"] = "00:00:01",
         ["Succession:Transfer:FirstResultCheck"] = "00:00:01",
         ["Succession:ReconcileInterval"] = "01:00:00",
         ["Directory:SyncInterval"] = "1.00:00:00",
-        ["Jobs:IdleWaitTime"] = "00:00:01",
-        ["Jobs:ClusterCheckinInterval"] = "00:00:02",
+        // Recurring jobs (the due-work poll) and retries are looked for every second; idle workers poll every 5 s
+        // (a job enqueued on a node wakes that node's workers at once); a killed node's job is run again after 10 s.
+        ["Jobs:SchedulePollingInterval"] = "00:00:01",
+        ["Jobs:QueuePollInterval"] = "00:00:05",
+        ["Jobs:HeartbeatInterval"] = "00:00:02",
+        ["Jobs:InvisibilityTimeout"] = "00:00:10",
     };
 
     public HttpClient CreateClient() => Service.CreateClient();
@@ -211,8 +215,9 @@ public sealed class SuccessionHarness : IAsyncDisposable
             GROUP BY i.kind, i.state, i.reason, i.errcode ORDER BY 1, 2
             """, new { handover });
         var logs = Service.Logs.Entries.TakeLast(8);
-        var triggers = await QueryAsync<(string Name, string State)>("SELECT trigger_name, trigger_state FROM qrtz_triggers ORDER BY 1");
-        return $"now {Sim.Clock.GetUtcNow():O}; successions [{string.Join("; ", rows)}]; items [{string.Join("; ", items)}]; triggers [{string.Join(", ", triggers)}]; last warnings [{string.Join(" | ", logs)}]";
+        var jobs = await QueryAsync<(string State, int Count)>("SELECT statename, count(*)::int FROM hangfire.job GROUP BY statename ORDER BY 1");
+        var pending = await QueryAsync<string>("SELECT key FROM job_pending ORDER BY 1");
+        return $"now {Sim.Clock.GetUtcNow():O}; successions [{string.Join("; ", rows)}]; items [{string.Join("; ", items)}]; jobs [{string.Join(", ", jobs)}]; pending [{string.Join(", ", pending)}]; last warnings [{string.Join(" | ", logs)}]";
     }
 
     public async Task<string?> SuccessionStateAsync(string handover) =>

@@ -6,6 +6,7 @@ internal static class AuditSetup
     {
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddSingleton<AuditQueries>();
         return builder;
     }
 }

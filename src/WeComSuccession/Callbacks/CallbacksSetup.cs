@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Quartz;
+using WeComSuccession.Infrastructure.Jobs;
 using WeComSuccession.Infrastructure.Options;
 using WeComSuccession.WeCom.Callbacks;
 
@@ -18,10 +18,7 @@ internal static class CallbacksSetup
         builder.Services.AddSingleton<CallbackRejections>();
         builder.Services.AddSingleton<InboxJobEnqueuer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxJobEnqueuer>());
-        builder.Services.AddQuartz(quartz => quartz.ScheduleJob<InboxSweepJob>(trigger => trigger
-            .WithIdentity(nameof(InboxSweepJob))
-            .StartNow()
-            .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever())));
+        builder.Services.AddRecurringJob<InboxSweepJob>(TimeSpan.FromMinutes(1));
         return builder;
     }
 }

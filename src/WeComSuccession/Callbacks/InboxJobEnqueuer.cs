@@ -4,12 +4,12 @@ using WeComSuccession.Infrastructure.Jobs;
 namespace WeComSuccession.Callbacks;
 
 /// <summary>
-/// Schedules the processing job of each newly stored inbox row, off the callback's request path. Scheduling a
-/// Quartz job is several statements under the clustered store's lock row, which every job fire and completion
-/// also takes; done inside the request it made the callback's 200 wait for the scheduler (about 50 requests/s,
-/// p99 ≈ 250 ms under load, against ~1,000/s for the insert alone). One reader schedules the ids in arrival
-/// order, so a burst of callbacks queues here instead of contending for that lock. An id lost here (a crash
-/// between the 200 and the scheduling) is still an unprocessed row, which <see cref="InboxSweepJob"/> enqueues.
+/// Enqueues the processing job of each newly stored inbox row, off the callback's request path. A Hangfire enqueue is
+/// two transactions of its own (the job, then its Enqueued state and queue row); inside the request they would make
+/// the callback's 200 wait for them (see tests/WeComSuccession.Benchmarks/REPORT.md, "Hangfire replaces Quartz").
+/// One reader enqueues the ids in arrival order, so a burst of callbacks queues here instead of in the requests. An id
+/// lost here (a crash between the 200 and the enqueue) is still an unprocessed row, which <see cref="InboxSweepJob"/>
+/// enqueues.
 /// </summary>
 internal sealed partial class InboxJobEnqueuer(JobQueue jobs, ILogger<InboxJobEnqueuer> logger) : BackgroundService
 {
@@ -24,7 +24,7 @@ internal sealed partial class InboxJobEnqueuer(JobQueue jobs, ILogger<InboxJobEn
         {
             try
             {
-                await jobs.EnqueueAsync<ProcessInboxJob>(ProcessInboxJob.KeyFor(id), stoppingToken);
+                jobs.EnqueueNew<ProcessInboxJob>(id);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -34,6 +34,6 @@ internal sealed partial class InboxJobEnqueuer(JobQueue jobs, ILogger<InboxJobEn
         }
     }
 
-    [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Inbox {InboxId}: its processing job could not be scheduled; the inbox sweep will")]
+    [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Inbox {InboxId}: its processing job could not be enqueued; the inbox sweep will")]
     private static partial void LogEnqueueFailed(ILogger logger, long inboxId, Exception exception);
 }

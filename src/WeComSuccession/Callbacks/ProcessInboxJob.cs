@@ -1,22 +1,20 @@
-using System.Globalization;
-using Quartz;
+using WeComSuccession.Infrastructure.Jobs;
 using WeComSuccession.WeCom.Events;
 
 namespace WeComSuccession.Callbacks;
 
 /// <summary>
 /// Handles one inbox row: parses the stored event again and hands it to every handler, then marks the row
-/// processed. A failure leaves the row unprocessed, and the sweeper enqueues it again.
+/// processed. One run per row at a time; a failure leaves the row unprocessed, and the sweeper enqueues it again.
 /// </summary>
-[DisallowConcurrentExecution]
-internal sealed partial class ProcessInboxJob(CallbackInbox inbox, IEnumerable<ICallbackEventHandler> handlers, ILogger<ProcessInboxJob> logger) : IJob
+[JobQueue(Jobs.InboxQueue)]
+internal sealed partial class ProcessInboxJob(CallbackInbox inbox, IEnumerable<ICallbackEventHandler> handlers, JobRuns runs, ILogger<ProcessInboxJob> logger)
+    : IRowJob
 {
-    public static string KeyFor(long inboxId) => "inbox-" + inboxId.ToString(CultureInfo.InvariantCulture);
+    public Task RunAsync(long id, CancellationToken ct) => runs.RunAsync<ProcessInboxJob>(id, ct => ProcessAsync(id, ct), ct);
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    private async Task ProcessAsync(long id, CancellationToken ct)
     {
-        var ct = cancellationToken;
-        var id = long.Parse(context.JobDetail.Key.Name["inbox-".Length..], CultureInfo.InvariantCulture);
         if (await inbox.GetAsync(id, ct) is not { ProcessedAt: null } row)
         {
             return;

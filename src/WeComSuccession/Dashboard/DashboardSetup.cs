@@ -30,6 +30,7 @@ internal static class DashboardSetup
             options.RootDirectory = "/";
             options.Conventions.AuthorizeFolder("/Dashboard", DashboardPolicies.Read);
         });
+        ApiKeyAwareAntiforgery.Decorate(services);
         services.AddSingleton<WeComSignIn>();
         services.AddSingleton<PeopleRights>();
         services.AddSingleton<Microsoft.AspNetCore.Authentication.IClaimsTransformation>(sp => sp.GetRequiredService<PeopleRights>());

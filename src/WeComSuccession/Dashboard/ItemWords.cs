@@ -15,7 +15,14 @@ internal static class ItemWords
     {
         if (errcode is { } code && code != 0)
         {
+            // Describe gives "40099 中文 / English": the code is added back below, once, after the words.
             var described = WeComErrorCodes.Describe(code);
+            var prefix = code.ToString(CultureInfo.InvariantCulture) + " ";
+            if (described.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                described = described[prefix.Length..];
+            }
+
             var halves = described.Split(" / ", 2);
             var words = halves.Length == 2 ? (English ? halves[1] : halves[0]) : described;
             return $"{words} ({code.ToString(CultureInfo.InvariantCulture)})";
@@ -65,5 +72,6 @@ internal static class ItemWords
         return takeover is null ? t["Action.Reassign"] : t["Action.Retry"];
     }
 
-    private static bool English => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+    // By name: with invariant globalization every culture's TwoLetterISOLanguageName is the invariant one's ("iv").
+    private static bool English => CultureInfo.CurrentUICulture.Name.StartsWith("en", StringComparison.Ordinal);
 }

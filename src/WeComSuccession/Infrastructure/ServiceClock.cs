@@ -2,8 +2,9 @@ namespace WeComSuccession.Infrastructure;
 
 /// <summary>
 /// The service's "now": takeover times, the group quota's day, retry times, audit times. A type of its own
-/// rather than the container's <see cref="TimeProvider"/>, because libraries that take the container's
-/// (Quartz's job store) must stay on real time while tests run business time on the simulator's clock.
+/// rather than the container's <see cref="TimeProvider"/>, because whatever takes the container's must stay on real
+/// time while tests run business time on the simulator's clock. The job scheduler (Hangfire) is on real time: it reads
+/// the system clock and the database's.
 /// </summary>
 internal sealed class ServiceClock(TimeProvider time) : TimeProvider
 {

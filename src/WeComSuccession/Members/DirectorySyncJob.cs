@@ -1,11 +1,9 @@
-using Quartz;
+using WeComSuccession.Infrastructure.Jobs;
 
 namespace WeComSuccession.Members;
 
-/// <summary>The daily snapshot of the directory (<see cref="DirectorySync"/>).</summary>
-[DisallowConcurrentExecution]
-internal sealed class DirectorySyncJob(DirectorySync sync) : IJob
+/// <summary>The periodic snapshot of the directory (<see cref="DirectorySync"/>).</summary>
+internal sealed class DirectorySyncJob(DirectorySync sync, JobRuns runs) : IRecurringJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await sync.SyncAllAsync(cancellationToken);
+    public Task RunAsync(CancellationToken ct) => runs.RunUnlessRunningAsync<DirectorySyncJob>(sync.SyncAllAsync, ct);
 }

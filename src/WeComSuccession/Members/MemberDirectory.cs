@@ -92,6 +92,23 @@ internal sealed class MemberDirectory(NpgsqlDataSource db, ServiceClock clock)
             """, new { near, pattern, limit }, cancellationToken: ct))];
     }
 
+    /// <summary>
+    /// Active members whose userid or name contains <paramref name="text"/> (any case), userids that start with it
+    /// first, then by name: the people a page lets someone choose.
+    /// </summary>
+    public async Task<IReadOnlyList<Member>> SearchAsync(string text, int limit, CancellationToken ct)
+    {
+        var pattern = Like.Containing(text);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<Member>(new CommandDefinition(
+            $"""
+            SELECT {Columns} FROM members
+            WHERE status = @Active AND departed_at IS NULL AND (userid ILIKE @pattern ESCAPE '\' OR name ILIKE @pattern ESCAPE '\')
+            ORDER BY starts_with(lower(userid), lower(@prefix)) DESC, name, userid
+            LIMIT @limit
+            """, new { pattern, prefix = text.Trim(), Member.Active, limit }, cancellationToken: ct))];
+    }
+
     /// <summary>Records what WeCom says about a member now (spelled as WeCom spells them). A departed member stays departed.</summary>
     public async Task UpsertAsync(Member m, CancellationToken ct)
     {

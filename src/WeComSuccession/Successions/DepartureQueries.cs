@@ -177,7 +177,8 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
             """, new { id, scope = scope?.ToArray() }, cancellationToken: ct), Row, splitOn: "handover_name")).SingleOrDefault();
     }
 
-    private static DepartureRow Row(Succession succession, Leaver leaver) => new(succession, leaver.HandoverName, leaver.DepartmentId, leaver.DepartmentName);
+    // Dapper passes no leaver when every column of it is null: a departure of someone the directory never saw.
+    private static DepartureRow Row(Succession succession, Leaver? leaver) => new(succession, leaver?.HandoverName, leaver?.DepartmentId, leaver?.DepartmentName);
 
     /// <summary>How many departures match <paramref name="filter"/> in each state (its own state filter ignored): the chips above the list.</summary>
     public async Task<IReadOnlyDictionary<string, long>> CountByStateAsync(DepartureFilter filter, CancellationToken ct)

@@ -15,6 +15,12 @@ internal sealed record MonthRow(DateOnly Month, long Started, long Completed, do
     public double? SuccessRate => FinalItems == 0 ? null : (double)Transferred / FinalItems;
 }
 
+/// <summary>A period's figures: departures begun and completed in it, the completed ones' time to complete in hours, and their items.</summary>
+internal sealed record PeriodSummary(long Started, long Completed, double? MedianHours, double? P90Hours, long Transferred, long FinalItems)
+{
+    public double? SuccessRate => FinalItems == 0 ? null : (double)Transferred / FinalItems;
+}
+
 /// <summary>Items that needed a person, by the leaver's department and the reason (errcode, or the state when there is none).</summary>
 internal sealed record ReasonRow(long? DepartmentId, string? DepartmentName, string State, int? Errcode, long Count);
 
@@ -29,6 +35,11 @@ internal sealed record SuccessorLoadRow(string Takeover, string? Name, long Tran
 internal sealed class DepartureStatistics(NpgsqlDataSource db, ServiceClock clock)
 {
     private const string Zone = "Asia/Shanghai";
+
+    /// <summary>Item states on their way to a successor: chosen (awaiting approval or release), queued, sent, waiting for the takeover.</summary>
+    private static readonly string[] InFlight = [ItemState.Planned, ItemState.Queued, ItemState.Submitting, ItemState.Waiting];
+
+    private static readonly TimeZoneInfo China = TimeZoneInfo.FindSystemTimeZoneById(Zone);
 
     private const string Scoped = "(@scope::bigint[] IS NULL OR m.departments && @scope)";
 
@@ -92,11 +103,51 @@ internal sealed class DepartureStatistics(NpgsqlDataSource db, ServiceClock cloc
             [.. perDay.Select(d => (DateOnly.FromDateTime(d.Day), d.State, d.Count))], [.. openStates]);
     }
 
-    /// <summary>The last <paramref name="months"/> months, oldest first.</summary>
+    /// <summary>
+    /// The first instant of the period "the last <paramref name="months"/> months" (China time): the start of the
+    /// month <paramref name="months"/> − 1 months before the current one, so the period holds exactly that many
+    /// whole calendar months, the current one included.
+    /// </summary>
+    public DateTimeOffset PeriodStart(int months)
+    {
+        var local = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), China);
+        var first = new DateTime(local.Year, local.Month, 1, 0, 0, 0, DateTimeKind.Unspecified).AddMonths(1 - months);
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(first, China), TimeSpan.Zero);
+    }
+
+    /// <summary>The whole period from <paramref name="since"/>: departures begun and completed, completion time, items through.</summary>
+    public async Task<PeriodSummary> SummaryAsync(IReadOnlySet<long>? scope, DateTimeOffset since, CancellationToken ct)
+    {
+        var args = new { scope = scope?.ToArray(), since };
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var departures = await connection.QuerySingleAsync<(long Started, long Completed, double? Median, double? P90)>(new CommandDefinition(
+            $"""
+            SELECT count(*) FILTER (WHERE s.created_at >= @since),
+                   count(*) FILTER (WHERE s.state = 'completed' AND s.completed_at >= @since),
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.completed_at - s.created_at) / 3600)
+                       FILTER (WHERE s.state = 'completed' AND s.completed_at >= @since),
+                   percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM s.completed_at - s.created_at) / 3600)
+                       FILTER (WHERE s.state = 'completed' AND s.completed_at >= @since)
+            FROM successions s LEFT JOIN members m ON m.userid = s.handover_userid
+            WHERE (s.created_at >= @since OR s.completed_at >= @since) AND {Scoped}
+            """, args, cancellationToken: ct));
+        var items = await connection.QuerySingleAsync<(long Transferred, long Final)>(new CommandDefinition(
+            $"""
+            SELECT count(*) FILTER (WHERE i.state = 'transferred'), count(*)
+            FROM successions s JOIN succession_items i ON i.succession_id = s.id LEFT JOIN members m ON m.userid = s.handover_userid
+            WHERE s.state = 'completed' AND s.completed_at >= @since AND {Scoped}
+            """, args, cancellationToken: ct));
+        return new PeriodSummary(departures.Started, departures.Completed, departures.Median, departures.P90, items.Transferred, items.Final);
+    }
+
+    /// <summary>
+    /// The last <paramref name="months"/> calendar months (China time), oldest first, the current month last: departures begun in each
+    /// month, and of those completed in it how many, how long they took (median, 90th percentile) and how many of their
+    /// items were transferred.
+    /// </summary>
     public async Task<IReadOnlyList<MonthRow>> MonthsAsync(IReadOnlySet<long>? scope, int months, CancellationToken ct)
     {
-        var until = clock.GetUtcNow();
-        var since = until.AddMonths(-months);
+        var since = PeriodStart(months);
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<(DateTime Month, long Started, long Completed, double? Median, double? P90, long Transferred, long Final)>(new CommandDefinition(
             $"""
@@ -111,7 +162,7 @@ internal sealed class DepartureStatistics(NpgsqlDataSource db, ServiceClock cloc
                 FROM d JOIN succession_items i ON i.succession_id = d.id
                 WHERE d.hours IS NOT NULL GROUP BY d.completed_month
             ), months AS (
-                SELECT generate_series(date_trunc('month', @since::timestamptz AT TIME ZONE @zone), date_trunc('month', @until::timestamptz AT TIME ZONE @zone), interval '1 month') AS month
+                SELECT generate_series(@since::timestamptz AT TIME ZONE @zone, (@since::timestamptz AT TIME ZONE @zone) + make_interval(months => @months - 1), interval '1 month') AS month
             )
             SELECT months.month,
                    (SELECT count(*) FROM d WHERE d.started_month = months.month),
@@ -121,44 +172,54 @@ internal sealed class DepartureStatistics(NpgsqlDataSource db, ServiceClock cloc
                    COALESCE(items.transferred, 0), COALESCE(items.final, 0)
             FROM months LEFT JOIN items ON items.completed_month = months.month
             ORDER BY months.month
-            """, new { scope = scope?.ToArray(), since, until, zone = Zone }, cancellationToken: ct));
+            """, new { scope = scope?.ToArray(), since, months, zone = Zone }, cancellationToken: ct));
         return [.. rows.Select(r => new MonthRow(DateOnly.FromDateTime(r.Month), r.Started, r.Completed, r.Median, r.P90, r.Transferred, r.Final))];
     }
 
-    /// <summary>Items that needed a person, by the leaver's main department and reason, most first.</summary>
-    public async Task<IReadOnlyList<ReasonRow>> ReasonsByDepartmentAsync(IReadOnlySet<long>? scope, CancellationToken ct)
+    /// <summary>
+    /// Items that needed a person (failed, refused, manual) and reached that state since <paramref name="since"/>, by the
+    /// leaver's main department and the reason (errcode, or the state when there is none), most first.
+    /// </summary>
+    public async Task<IReadOnlyList<ReasonRow>> ReasonsByDepartmentAsync(IReadOnlySet<long>? scope, DateTimeOffset since, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return [.. await connection.QueryAsync<ReasonRow>(new CommandDefinition(
+        // Tuples, not the record: Dapper matches a record's constructor by exact type, and nullable columns arrive as their plain types.
+        var rows = await connection.QueryAsync<(long? Department, string? Name, string State, int? Errcode, long Count)>(new CommandDefinition(
             $"""
             SELECT COALESCE(m.main_department, m.departments[1]) AS department_id, min(d.name) AS department_name, i.state, i.errcode, count(*) AS count
             FROM succession_items i JOIN successions s ON s.id = i.succession_id
             LEFT JOIN members m ON m.userid = s.handover_userid
             LEFT JOIN departments d ON d.id = COALESCE(m.main_department, m.departments[1])
-            WHERE i.state = ANY(@attention) AND {Scoped}
+            WHERE i.state = ANY(@attention) AND i.updated_at >= @since AND {Scoped}
             GROUP BY 1, i.state, i.errcode
-            ORDER BY count(*) DESC
+            ORDER BY count(*) DESC, 1, i.state, i.errcode
             LIMIT 200
-            """, new { scope = scope?.ToArray(), attention = AttentionQueries.States }, cancellationToken: ct))];
+            """, new { scope = scope?.ToArray(), since, attention = AttentionQueries.States }, cancellationToken: ct));
+        return [.. rows.Select(r => new ReasonRow(r.Department, r.Name, r.State, r.Errcode, r.Count))];
     }
 
-    /// <summary>Successors by what they received (customers and groups transferred to them), with what is in flight to them.</summary>
-    public async Task<IReadOnlyList<SuccessorLoadRow>> SuccessorLoadsAsync(IReadOnlySet<long>? scope, int limit, CancellationToken ct)
+    /// <summary>
+    /// Successors by what they received since <paramref name="since"/> (customers and groups transferred to them), with
+    /// what is on its way to them now (planned, queued, submitting, waiting) and the customers WeCom last counted for them.
+    /// </summary>
+    public async Task<IReadOnlyList<SuccessorLoadRow>> SuccessorLoadsAsync(IReadOnlySet<long>? scope, DateTimeOffset since, int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return [.. await connection.QueryAsync<SuccessorLoadRow>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(string Takeover, string? Name, long Transferred, long InFlight, int? CustomerCount)>(new CommandDefinition(
             $"""
             SELECT i.takeover_userid AS takeover, min(t.name) AS name,
                    count(*) FILTER (WHERE i.state = 'transferred') AS transferred,
-                   count(*) FILTER (WHERE i.state IN ('planned', 'queued', 'submitting', 'waiting')) AS in_flight,
+                   count(*) FILTER (WHERE i.state = ANY(@inFlight)) AS in_flight,
                    min(t.customer_count) AS customer_count
             FROM succession_items i JOIN successions s ON s.id = i.succession_id
             LEFT JOIN members m ON m.userid = s.handover_userid
             LEFT JOIN members t ON t.userid = i.takeover_userid
             WHERE i.takeover_userid IS NOT NULL AND {Scoped}
+              AND ((i.state = 'transferred' AND i.updated_at >= @since) OR i.state = ANY(@inFlight))
             GROUP BY i.takeover_userid
             ORDER BY 3 DESC, 4 DESC, 1
             LIMIT @limit
-            """, new { scope = scope?.ToArray(), limit }, cancellationToken: ct))];
+            """, new { scope = scope?.ToArray(), since, limit, inFlight = InFlight }, cancellationToken: ct));
+        return [.. rows.Select(r => new SuccessorLoadRow(r.Takeover, r.Name, r.Transferred, r.InFlight, r.CustomerCount))];
     }
 }

@@ -1,11 +1,9 @@
-using Quartz;
+using WeComSuccession.Infrastructure.Jobs;
 
 namespace WeComSuccession.Successions;
 
 /// <summary>The periodic reconciliation sweep (<see cref="Reconciler"/>).</summary>
-[DisallowConcurrentExecution]
-internal sealed class ReconcileJob(Reconciler reconciler) : IJob
+internal sealed class ReconcileJob(Reconciler reconciler, JobRuns runs) : IRecurringJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await reconciler.SweepAsync(cancellationToken);
+    public Task RunAsync(CancellationToken ct) => runs.RunUnlessRunningAsync<ReconcileJob>(reconciler.SweepAsync, ct);
 }

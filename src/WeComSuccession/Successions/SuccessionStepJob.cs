@@ -1,5 +1,4 @@
-using System.Globalization;
-using Quartz;
+using WeComSuccession.Infrastructure.Jobs;
 
 namespace WeComSuccession.Successions;
 
@@ -8,14 +7,7 @@ namespace WeComSuccession.Successions;
 /// complete). One run at a time per succession across the cluster; every step is a guarded transition in
 /// the database, so a run killed halfway is simply run again.
 /// </summary>
-[DisallowConcurrentExecution]
-internal sealed class SuccessionStepJob(SuccessionEngine engine) : IJob
+internal sealed class SuccessionStepJob(SuccessionEngine engine, JobRuns runs) : IRowJob
 {
-    public static string KeyFor(long successionId) => "succession-" + successionId.ToString(CultureInfo.InvariantCulture);
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
-    {
-        var id = long.Parse(context.JobDetail.Key.Name["succession-".Length..], CultureInfo.InvariantCulture);
-        await engine.RunAsync(id, cancellationToken);
-    }
+    public Task RunAsync(long id, CancellationToken ct) => runs.RunAsync<SuccessionStepJob>(id, ct => engine.RunAsync(id, ct), ct);
 }

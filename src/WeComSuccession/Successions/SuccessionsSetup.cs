@@ -1,5 +1,5 @@
-using Quartz;
 using WeComSuccession.Callbacks;
+using WeComSuccession.Infrastructure.Jobs;
 using WeComSuccession.Infrastructure.Options;
 using WeComSuccession.Successions.Approvals;
 using WeComSuccession.Successions.Planning;
@@ -41,17 +41,8 @@ internal static class SuccessionsSetup
         services.AddSingleton<ISuccessionStep, ReleaseStep>();
         services.AddSingleton<ISuccessionStep, CompleteStep>();
 
-        services.AddQuartz(quartz =>
-        {
-            quartz.ScheduleJob<ReconcileJob>(trigger => trigger
-                .WithIdentity(nameof(ReconcileJob))
-                .StartNow() // a node that was down sweeps at once for what it missed
-                .WithSimpleSchedule(s => s.WithInterval(options.ReconcileInterval).RepeatForever()));
-            quartz.ScheduleJob<DueWorkJob>(trigger => trigger
-                .WithIdentity(nameof(DueWorkJob))
-                .StartNow()
-                .WithSimpleSchedule(s => s.WithInterval(options.Transfer.DuePollInterval).RepeatForever()));
-        });
+        services.AddRecurringJob<ReconcileJob>(options.ReconcileInterval);
+        services.AddRecurringJob<DueWorkJob>(options.Transfer.DuePollInterval);
         return builder;
     }
 }

@@ -63,7 +63,7 @@ internal sealed class BulkItemCommands(NpgsqlDataSource db, ItemCommands items, 
             VALUES (@action, @member, @door, @takeover, @note, @items, @now) RETURNING id
             """, new { action, member = actor.Member, door = actor.Door, takeover, note, items = itemIds.Distinct().ToArray(), now = clock.GetUtcNow() },
             cancellationToken: ct));
-        await jobs.EnqueueAsync<BulkItemJob>(BulkItemJob.KeyFor(id), ct);
+        await jobs.EnqueueAsync<BulkItemJob>(id, ct: ct);
         return id;
     }
 

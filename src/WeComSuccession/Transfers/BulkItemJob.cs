@@ -1,14 +1,10 @@
-using System.Globalization;
-using Quartz;
+using WeComSuccession.Infrastructure.Jobs;
 
 namespace WeComSuccession.Transfers;
 
-/// <summary>Carries out one bulk action (<see cref="BulkItemCommands"/>); safe to run again, it resumes from its count.</summary>
-[DisallowConcurrentExecution]
-internal sealed class BulkItemJob(BulkItemCommands bulk) : IJob
+/// <summary>Carries out one bulk action (<see cref="BulkItemCommands"/>), one run at a time per operation; safe to run
+/// again, it resumes from its count.</summary>
+internal sealed class BulkItemJob(BulkItemCommands bulk, JobRuns runs) : IRowJob
 {
-    public static string KeyFor(long id) => "bulk-" + id.ToString(CultureInfo.InvariantCulture);
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await bulk.RunAsync(long.Parse(context.JobDetail.Key.Name["bulk-".Length..], CultureInfo.InvariantCulture), cancellationToken);
+    public Task RunAsync(long id, CancellationToken ct) => runs.RunAsync<BulkItemJob>(id, ct => bulk.RunAsync(id, ct), ct);
 }

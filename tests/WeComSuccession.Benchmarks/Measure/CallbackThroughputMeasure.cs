@@ -93,13 +93,17 @@ internal static class CallbackThroughputMeasure
     }
 
     /// <summary>Runs the service's own build output (same configuration as this program) with production settings and its appsettings.json.</summary>
-    private static async Task<ServiceProcess> StartServiceProcessAsync(SuccessionHarness system, string logFile)
+    private static Task<ServiceProcess> StartServiceProcessAsync(SuccessionHarness system, string logFile) =>
+        StartServiceProcessAsync(system, system.ServicePort, system.Database.ConnectionString, logFile);
+
+    /// <summary>The same on <paramref name="port"/> with <paramref name="connectionString"/>: another node of one system.</summary>
+    public static async Task<ServiceProcess> StartServiceProcessAsync(SuccessionHarness system, int port, string connectionString, string logFile)
     {
         var configuration = typeof(CallbackThroughputMeasure).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
         var settings = TestCredentials.ServiceSettings(system.WeCom.BaseUrl);
         settings["ASPNETCORE_ENVIRONMENT"] = "Production";
-        settings["ConnectionStrings:Postgres"] = system.Database.ConnectionString;
-        var service = new ServiceProcess(settings, system.ServicePort, RepositoryPaths.Under("src", "WeComSuccession", "bin", configuration, "net10.0"), logFile);
+        settings["ConnectionStrings:Postgres"] = connectionString;
+        var service = new ServiceProcess(settings, port, RepositoryPaths.Under("src", "WeComSuccession", "bin", configuration, "net10.0"), logFile);
         try
         {
             await service.StartAsync(TimeSpan.FromMinutes(1), CancellationToken.None);

@@ -4,22 +4,26 @@ using System.Globalization;
 namespace WeComSuccession.Benchmarks.Measure;
 
 /// <summary>
-/// Measurement 4: what one idle node costs the database. The service starts with the production defaults of
-/// every Jobs and Succession setting against a small corp, finishes its start-up work (directory sync, first
-/// reconciliation sweep), and is then left alone for <c>--seconds</c> (120). Counted over that window: the
-/// server's <c>xact_commit + xact_rollback</c> for the service's database (<c>pg_stat_database</c>), and every
-/// command the service's Npgsql data source sent (its "Npgsql" ActivitySource, which Quartz shares), so
-/// statements inside a transaction count one by one.
+/// Measurement 4: what idle nodes cost the database. <c>--nodes</c> (1 or 2) service instances start on one database
+/// with the production defaults of every Jobs and Succession setting against a small corp, finish their start-up
+/// work (directory sync, first reconciliation sweep), and are then left alone for <c>--seconds</c> (120). Counted
+/// over that window: the server's <c>xact_commit + xact_rollback</c> for the service's database
+/// (<c>pg_stat_database</c>), and every command the services' Npgsql data sources sent (the "Npgsql" ActivitySource,
+/// which the job scheduler's connections share), so statements inside a transaction count one by one.
 /// </summary>
 internal static class IdleDatabaseMeasure
 {
     public static async Task RunAsync(MeasureArgs args)
     {
         var seconds = args.Int("seconds", 120);
+        var nodes = args.Int("nodes", 1);
         var members = Enumerable.Range(1, 10).Select(i => $"m{i:D3}").ToList();
         var corp = MeasureCorps.Build(members, _ => 5, _ => 1);
         await using var system = await MeasureSystem.StartAsync(corp);
         var db = system.Database;
+        await using var second = nodes > 1 ? new ServiceFactory(db.ConnectionString, TestCredentials.ServiceSettings(system.WeCom.BaseUrl), system.Sim.Clock, profile: ServiceProfile.Production) : null;
+        second?.UseKestrel(LoopbackPorts.Free());
+        second?.StartServer();
         await Wait.UntilAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM members") >= corp.Members.Count, TimeSpan.FromMinutes(2), "directory sync at start");
         await system.WaitForQuietAsync(TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(2));
 
@@ -66,9 +70,9 @@ internal static class IdleDatabaseMeasure
         var after = await db.TransactionsAsync();
         var wecomCalls = system.Sim.ApiCalls().Count(c => c.Seq > calls);
 
-        Report.Line(string.Create(CultureInfo.InvariantCulture, $"idle window {elapsed:F0} s (production defaults: Jobs:IdleWaitTime 30 s, Jobs:ClusterCheckinInterval 7.5 s, Succession:Transfer:DuePollInterval 30 s, inbox sweep 1 min, ReconcileInterval 15 min)"));
-        Report.Line(string.Create(CultureInfo.InvariantCulture, $"server transactions (xact_commit + xact_rollback): {after - before} = {(after - before) / elapsed:F2} /s"));
-        Report.Line(string.Create(CultureInfo.InvariantCulture, $"Npgsql commands sent by the service: {counted.Values.Sum()} = {counted.Values.Sum() / elapsed:F2} /s"));
+        Report.Line(string.Create(CultureInfo.InvariantCulture, $"{nodes} node(s), idle window {elapsed:F0} s (production defaults of every Jobs and Succession setting)"));
+        Report.Line(string.Create(CultureInfo.InvariantCulture, $"server transactions (xact_commit + xact_rollback): {after - before} = {(after - before) / elapsed:F2} /s, {(after - before) / elapsed / nodes:F2} /s per node"));
+        Report.Line(string.Create(CultureInfo.InvariantCulture, $"Npgsql commands sent by the service: {counted.Values.Sum()} = {counted.Values.Sum() / elapsed:F2} /s, {counted.Values.Sum() / elapsed / nodes:F2} /s per node"));
         Report.Line($"WeCom calls in the window: {wecomCalls}");
         foreach (var (command, n) in counted.OrderByDescending(c => c.Value).Take(15))
         {

@@ -1,3 +1,4 @@
+using WeComSuccession.Simulator;
 using WeComSuccession.Simulator.Corp;
 
 namespace WeComSuccession.Benchmarks.Measure;
@@ -12,12 +13,15 @@ internal static class MeasureSystem
     /// <param name="corp">The simulated corp.</param>
     /// <param name="settings">Service settings beyond the test app's credentials and the simulator's address.</param>
     /// <param name="startService">False: only the database and the simulator; the caller starts the service on <see cref="SuccessionHarness.ServicePort"/>.</param>
-    public static Task<SuccessionHarness> StartAsync(CorpSeed corp, IReadOnlyDictionary<string, string?>? settings = null, bool startService = true) =>
+    /// <param name="simulator">Changes to the simulator's options before it starts.</param>
+    public static Task<SuccessionHarness> StartAsync(
+        CorpSeed corp, IReadOnlyDictionary<string, string?>? settings = null, bool startService = true, Action<SimulatorOptions>? simulator = null) =>
         SuccessionHarness.StartAsync(corp, new HarnessOptions
         {
             Profile = ServiceProfile.Production,
             Settings = settings,
             StartService = startService,
+            Simulator = simulator,
 
             // The service's own start-up sync reads the directory, as in production; measurements wait for it.
             SyncDirectory = false,

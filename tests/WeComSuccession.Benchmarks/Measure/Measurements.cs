@@ -14,8 +14,9 @@ internal static class Measurements
         ["departure-calls"] = ("WeCom calls of one 10,000-customer departure, per API, against the minimum", DepartureCallsMeasure.RunAsync),
         ["callback-throughput"] = ("POST /wecom/callback on the built service (Release, own process), 4 connections", CallbackThroughputMeasure.RunAsync),
         ["callback-latency"] = ("delete_user callback → first transfer_customer call, per departure", CallbackLatencyMeasure.RunAsync),
-        ["idle-db"] = ("database transactions and statements of one idle node", IdleDatabaseMeasure.RunAsync),
+        ["idle-db"] = ("database transactions and statements of idle nodes (--nodes 1 or 2)", IdleDatabaseMeasure.RunAsync),
         ["test-database"] = ("a test's database: empty + migrations, against a copy of the migrated template", TestDatabaseMeasure.RunAsync),
+        ["recovery"] = ("SIGKILL of the node running a succession step → the step running again on the other node", RecoveryMeasure.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -31,6 +31,13 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
         { "/admin/failures", 302, 403, 200, 200, 200 },
         { "/admin/successors", 302, 403, 200, 200, 200 },
         { "/admin/members/picker?q=li", 302, 403, 200, 200, 200 },
+        { "/admin/departures/in/checklist", 302, 403, 200, 200, 200 },
+        { "/admin/departures/out/checklist.csv", 302, 403, 404, 200, 200 },
+        { "/admin/departures/out/checklist.xlsx", 302, 403, 404, 200, 200 },
+        { "/admin/audit", 302, 403, 403, 200, 200 },
+        { "/admin/roles", 302, 403, 403, 403, 200 },
+        { "/admin/analytics", 302, 403, 200, 200, 200 },
+        { "/admin/analytics?export=months", 302, 403, 200, 200, 200 },
     };
 
     [Theory]

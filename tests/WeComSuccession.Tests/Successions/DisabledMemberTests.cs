@@ -68,8 +68,10 @@ public sealed class DisabledMemberTests
             },
             new Dictionary<string, string?> { ["Succession:OnDisabled"] = "Plan" });
 
+        // The directory sync at start lists customers too (to count each member's load): count the plan's call only.
+        var listedAtStart = h.Sim.ApiCalls("/cgi-bin/externalcontact/list").Count;
         h.Sim.DisableMember("sales1");
-        await Wait.UntilAsync(() => Task.FromResult(h.Sim.ApiCalls("/cgi-bin/externalcontact/list").Count > 0), Deadline, "the plan to list the customers", () => h.DescribeAsync("sales1"));
+        await Wait.UntilAsync(() => Task.FromResult(h.Sim.ApiCalls("/cgi-bin/externalcontact/list").Count > listedAtStart), Deadline, "the plan to list the customers", () => h.DescribeAsync("sales1"));
         Assert.Equal("planning", await h.SuccessionStateAsync("sales1"));
         h.Sim.DeleteMember("sales1");
 

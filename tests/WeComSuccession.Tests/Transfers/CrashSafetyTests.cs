@@ -27,7 +27,8 @@ public sealed class CrashSafetyTests
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(4);
     private static readonly TimeSpan StartWithin = TimeSpan.FromSeconds(60);
 
-    /// <summary>A restarted node resumes its predecessor's jobs once Quartz sees that node's check-ins stop (about 10 s).</summary>
+    /// <summary>A restarted node resumes at once what the due-work poll finds, and a job its predecessor was running
+    /// once that job's invisibility timeout (10 s here) passes.</summary>
     private static readonly TimeSpan MomentWithin = TimeSpan.FromSeconds(25);
 
     /// <summary>The kinds of moment a kill is drawn from (with these weights).</summary>
@@ -89,7 +90,7 @@ public sealed class CrashSafetyTests
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft"] = "Warning",
                 ["Logging:LogLevel:System"] = "Warning",
-                ["Logging:LogLevel:Quartz"] = "Warning",
+                ["Logging:LogLevel:Hangfire"] = "Warning",
                 ["Logging:LogLevel:Npgsql"] = "Warning",
                 ["Admin:ApiKeys:0:Name"] = "tests",
                 ["Admin:ApiKeys:0:Key"] = ApiKey,
@@ -277,7 +278,7 @@ public sealed class CrashSafetyTests
     /// <summary>When a kill comes.</summary>
     private enum Moment
     {
-        /// <summary>0–3 s after the service is healthy: Quartz is still recovering the dead node's jobs, or re-planning.</summary>
+        /// <summary>0–3 s after the service is healthy: the dead node's work is still being picked up, or re-planned.</summary>
         Startup,
 
         /// <summary>0–2.5 s after the engine changed an item: a step cut anywhere.</summary>

@@ -13,12 +13,23 @@ internal sealed record Migration(int Version, string Name, string Sql)
     public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql)));
 }
 
+/// <summary>A schema that a library versions itself (Hangfire's), installed after the numbered migrations under the same lock.</summary>
+internal interface ISchemaInstaller
+{
+    string Name { get; }
+
+    /// <summary>Installs or upgrades the schema; a no-op when it is current.</summary>
+    void Install(NpgsqlConnection connection);
+}
+
 /// <summary>
 /// Applies the numbered <c>.sql</c> files under <c>Infrastructure/Migrations</c> in order, each in its own
-/// transaction, under a PostgreSQL advisory lock so that nodes starting together apply each file once.
-/// An applied file whose text has since changed stops the start: migrations are append-only.
+/// transaction, under a PostgreSQL advisory lock so that nodes starting together apply each file once, then the
+/// schemas that libraries version themselves. An applied file whose text has since changed stops the start:
+/// migrations are append-only.
 /// </summary>
-internal sealed partial class SchemaMigrator(NpgsqlDataSource db, IReadOnlyList<Migration> migrations, ILogger<SchemaMigrator> logger)
+internal sealed partial class SchemaMigrator(
+    NpgsqlDataSource db, IReadOnlyList<Migration> migrations, ILogger<SchemaMigrator> logger, IEnumerable<ISchemaInstaller>? installers = null)
 {
     // An arbitrary constant shared by every node ("WCSschema" folded into 63 bits).
     private const long LockKey = 0x5743_5373_6368_656D;
@@ -93,6 +104,12 @@ internal sealed partial class SchemaMigrator(NpgsqlDataSource db, IReadOnlyList<
                 done.Add(migration.Version);
             }
 
+            foreach (var installer in installers ?? [])
+            {
+                installer.Install(connection);
+                LogInstalled(logger, installer.Name);
+            }
+
             return done;
         }
         finally
@@ -106,4 +123,7 @@ internal sealed partial class SchemaMigrator(NpgsqlDataSource db, IReadOnlyList<
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Applied migration {Version} {Name}")]
     private static partial void LogApplied(ILogger logger, int version, string name);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "{Name} is current")]
+    private static partial void LogInstalled(ILogger logger, string name);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WeComSuccession.Infrastructure.Jobs;
 using WeComSuccession.WeCom.Api;
 using WeComSuccession.WeCom.Callbacks;
 
@@ -133,6 +134,10 @@ internal sealed class SuccessionOptionsValidator : IValidateOptions<SuccessionOp
         {
             failures.Add("Succession:ReconcileInterval must be between 00:00:05 and 1.00:00:00.");
         }
+        else if (!Schedules.Fits(o.ReconcileInterval))
+        {
+            failures.Add($"Succession:ReconcileInterval must be a schedule: {Schedules.Allowed}.");
+        }
 
         if (o.Transfer.BatchSize is < 1 or > 100)
         {
@@ -162,6 +167,10 @@ internal sealed class SuccessionOptionsValidator : IValidateOptions<SuccessionOp
         if (o.Transfer.FirstResultCheck <= TimeSpan.Zero || o.Transfer.DuePollInterval <= TimeSpan.Zero)
         {
             failures.Add("Succession:Transfer:FirstResultCheck and Succession:Transfer:DuePollInterval must be positive durations.");
+        }
+        else if (!Schedules.Fits(o.Transfer.DuePollInterval))
+        {
+            failures.Add($"Succession:Transfer:DuePollInterval must be a schedule: {Schedules.Allowed}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,16 +1,16 @@
 using System.Collections.Concurrent;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
 using WeComSuccession.Callbacks;
 using WeComSuccession.Members;
+using WeComSuccession.Successions;
 using WeComSuccession.Simulator;
 using WeComSuccession.Simulator.Engine;
 using WeComSuccession.WeCom.Events;
 
 namespace WeComSuccession.Tests.Infrastructure.Jobs;
 
-/// <summary>Two service nodes on one database form one Quartz cluster: every job runs once, on one node or the other.</summary>
+/// <summary>Two service nodes on one database are two Hangfire servers of one cluster: every job runs once, on one node or the other.</summary>
 public sealed class ClusterTests
 {
     private const int Customers = 300;
@@ -56,13 +56,16 @@ public sealed class ClusterTests
         var callbackUrls = ports.Select(p => $"http://127.0.0.1:{p}/wecom/callback").ToArray();
         options.Callback.Url = callbackUrls[0];
 
-        // Each node records the inbox rows its own ProcessInboxJob runs handed to it, and every job it ran.
+        // Each node records the inbox rows its own ProcessInboxJob runs handed to it, and every pass of the succession
+        // engine's steps it made (from before the first step to after the last).
         var handled = new ConcurrentQueue<(string Node, long InboxId)>();
-        var jobs = new ConcurrentQueue<JobRun>();
+        var passes = new ConcurrentQueue<StepPass>();
         Action<IServiceCollection> Recording(string node) => services =>
         {
             services.AddSingleton<ICallbackEventHandler>(new RecordingHandler(node, handled));
-            services.AddSingleton<IJobListener>(new JobRecorder(node, jobs));
+            var recorder = new StepRecorder(node, passes);
+            services.AddSingleton<ISuccessionStep>(recorder.First);
+            services.AddSingleton<ISuccessionStep>(recorder.Last);
         };
 
         var settings = SuccessionHarness.FastSettings(wecom.BaseUrl);
@@ -86,8 +89,9 @@ public sealed class ClusterTests
             $"items {string.Join(", ", await ItemStatesAsync())}; successions {string.Join(", ", await QueryAsync<string>("SELECT state FROM successions"))}; "
             + $"warnings A [{string.Join(" | ", nodeA.Logs.Entries.TakeLast(5))}] B [{string.Join(" | ", nodeB.Logs.Entries.TakeLast(5))}]";
 
-        // Both nodes check in to the one cluster.
-        await Wait.UntilAsync(async () => (await QueryAsync<string>("SELECT instance_name FROM qrtz_scheduler_state")).Count == 2, Deadline, "both nodes in qrtz_scheduler_state");
+        // Both nodes are servers of the one cluster (each node's main server; the inbox servers are "<name>-inbox:...").
+        const string NodeServers = "SELECT id FROM hangfire.server WHERE id NOT LIKE '%-inbox:%'";
+        await Wait.UntilAsync(async () => (await QueryAsync<string>(NodeServers)).Count == 2, Deadline, "both nodes in hangfire.server");
         await nodeA.Services.GetRequiredService<DirectorySync>().SyncAllAsync(ct);
 
         // Events arrive at both nodes (the callback URL alternates); the cluster decides where each row is processed.
@@ -117,10 +121,11 @@ public sealed class ClusterTests
         var perNode = runs.GroupBy(r => r.Node).ToDictionary(g => g.Key, g => g.Count());
         TestContext.Current.TestOutputHelper!.WriteLine($"inbox rows handled per node: A {perNode.GetValueOrDefault("A")}, B {perNode.GetValueOrDefault("B")}");
 
-        // No job ran on both nodes at once ([DisallowConcurrentExecution] holds across the cluster).
-        var ran = jobs.ToList();
-        Assert.All(ran.OrderBy(r => r.Start).GroupBy(r => r.Job), g => Assert.All(g.Zip(g.Skip(1)), pair => Assert.True(pair.First.End <= pair.Second.Start, $"{g.Key} ran on {pair.First.Node} and {pair.Second.Node} at once")));
-        TestContext.Current.TestOutputHelper!.WriteLine("job runs: " + string.Join(", ", ran.GroupBy(r => (r.Job.Group, r.Node)).OrderBy(g => g.Key).Select(g => $"{g.Key.Group} on {g.Key.Node}: {g.Count()}")));
+        // No succession's steps ran on both nodes at once (one run per succession across the cluster, held by the database).
+        var ran = passes.ToList();
+        Assert.NotEmpty(ran);
+        Assert.All(ran.OrderBy(r => r.Start).GroupBy(r => r.SuccessionId), g => Assert.All(g.Zip(g.Skip(1)), pair => Assert.True(pair.First.End <= pair.Second.Start, $"succession {g.Key} ran on {pair.First.Node} and {pair.Second.Node} at once")));
+        TestContext.Current.TestOutputHelper!.WriteLine("engine passes: " + string.Join(", ", ran.GroupBy(r => r.Node).OrderBy(g => g.Key).Select(g => $"on {g.Key}: {g.Count()}")));
 
         // Every customer and group was transferred exactly once.
         Assert.Equal(new Dictionary<string, int> { ["transferred"] = Customers + Groups }, await ItemStatesAsync());
@@ -130,35 +135,38 @@ public sealed class ClusterTests
         Assert.All(sim.GroupTransfers().Where(g => g.ErrCode == 0).GroupBy(g => g.ChatId), g => Assert.Single(g));
         Assert.Equal(Groups, sim.GroupTransfers().Count(g => g.ErrCode == 0));
 
-        // Both nodes are still members of the one cluster.
-        Assert.Equal(2, (await QueryAsync<string>("SELECT DISTINCT instance_name FROM qrtz_scheduler_state")).Count);
+        // Both nodes are still servers of the one cluster.
+        Assert.Equal(2, (await QueryAsync<string>(NodeServers)).Count);
     }
 
-    private sealed record JobRun(string Node, JobKey Job, DateTimeOffset Start, DateTimeOffset End);
+    private sealed record StepPass(string Node, long SuccessionId, DateTimeOffset Start, DateTimeOffset End);
 
-    /// <summary>Notes when each job ran on this node (ordered by start: a run is recorded when it ends, so order them later).</summary>
-    private sealed class JobRecorder(string node, ConcurrentQueue<JobRun> runs) : IJobListener
+    /// <summary>Two steps around every other: the first notes when a pass over a succession began, the last records it.</summary>
+    private sealed class StepRecorder(string node, ConcurrentQueue<StepPass> passes)
     {
-        private readonly ConcurrentDictionary<string, DateTimeOffset> _started = new();
+        private readonly ConcurrentDictionary<long, DateTimeOffset> _started = new();
 
-        public string Name => "recorder-" + node;
+        public ISuccessionStep First => new Mark(int.MinValue, s => _started[s.Id] = TimeProvider.System.GetUtcNow());
 
-        public ValueTask JobToBeExecuted(IJobExecutionContext context, CancellationToken cancellationToken = default)
+        public ISuccessionStep Last => new Mark(int.MaxValue, s =>
         {
-            _started[context.FireInstanceId] = TimeProvider.System.GetUtcNow();
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask JobExecutionVetoed(IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-
-        public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
-        {
-            if (_started.TryRemove(context.FireInstanceId, out var start))
+            if (_started.TryRemove(s.Id, out var start))
             {
-                runs.Enqueue(new JobRun(node, context.JobDetail.Key, start, TimeProvider.System.GetUtcNow()));
+                passes.Enqueue(new StepPass(node, s.Id, start, TimeProvider.System.GetUtcNow()));
             }
+        });
 
-            return ValueTask.CompletedTask;
+        private sealed class Mark(int order, Action<Succession> note) : ISuccessionStep
+        {
+            public int Order => order;
+
+            public bool AppliesTo(string state) => true;
+
+            public Task RunAsync(Succession succession, CancellationToken ct)
+            {
+                note(succession);
+                return Task.CompletedTask;
+            }
         }
     }
 

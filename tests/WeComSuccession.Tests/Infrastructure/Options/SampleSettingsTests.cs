@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using WeComSuccession.Infrastructure.Jobs;
 using WeComSuccession.Infrastructure.Options;
 using WeComSuccession.WeCom.Api;
 
@@ -15,6 +16,7 @@ public sealed class SampleSettingsTests
     [InlineData(typeof(WeComClientOptions), WeComOptions.Section)]
     [InlineData(typeof(SuccessionOptions), SuccessionOptions.Section)]
     [InlineData(typeof(AdminOptions), AdminOptions.Section)]
+    [InlineData(typeof(JobOptions), JobOptions.Section)]
     public void Sample_EveryOptionsProperty_HasAKey(Type optionsType, string section)
     {
         var sample = new ConfigurationBuilder().AddJsonFile(SamplePath).Build();
