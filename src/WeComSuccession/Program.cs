@@ -11,6 +11,7 @@ using WeComSuccession.Members;
 using WeComSuccession.Notifications;
 using WeComSuccession.Successions;
 using WeComSuccession.Transfers;
+using WeComSuccession.Workbench;
 
 // The infrastructure every feature stands on, then one departure top-down: callbacks → members → successions
 // (plan, approve) → transfers (send, track) → notifications, with the audit log beside them all; then the doors
@@ -33,6 +34,7 @@ builder.AddNotifications();
 
 builder.AddAdminApi();
 builder.AddDashboard();
+builder.AddWorkbench();
 
 var app = builder.Build();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
@@ -40,6 +42,7 @@ app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => che
 app.MapCallbacks();
 app.MapAdminApi();
 app.MapDashboard();
+app.MapWorkbench();
 app.MapJobsDashboard(DashboardPolicies.Jobs);
 app.Run();
 

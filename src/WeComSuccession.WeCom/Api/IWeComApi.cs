@@ -69,6 +69,9 @@ internal interface IWeComApi
     [Post("/cgi-bin/message/send")]
     Task<IApiResponse<CgibinMessageSendResponse>> CgibinMessageSendAsync([Body] CgibinMessageSendRequest request, CancellationToken cancellationToken);
 
+    [Post("/cgi-bin/message/update_template_card")]
+    Task<IApiResponse<CgibinMessageUpdateTemplateCardResponse>> CgibinMessageUpdateTemplateCardAsync([Body] CgibinMessageUpdateTemplateCardRequest request, CancellationToken cancellationToken);
+
     [Get("/cgi-bin/auth/getuserinfo")]
     Task<IApiResponse<CgibinAuthGetUserInfoResponse>> CgibinAuthGetUserInfoAsync([Query] CgibinAuthGetUserInfoRequest request, CancellationToken cancellationToken);
 }

@@ -232,6 +232,16 @@ public sealed partial class WeComClient
         return SendAsync(WeComEndpoints.MessageSend, (api, ct) => api.CgibinMessageSendAsync(request, ct), cancellationToken);
     }
 
+    /// <summary>
+    /// <c>POST /cgi-bin/message/update_template_card</c>: changes copies of an interactive card already sent. The response_code
+    /// is consumed by the first call that changes something (60140 afterwards, and after 72 hours).
+    /// </summary>
+    public Task<CgibinMessageUpdateTemplateCardResponse> ExecuteCgibinMessageUpdateTemplateCardAsync(CgibinMessageUpdateTemplateCardRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync(WeComEndpoints.MessageUpdateTemplateCard, (api, ct) => api.CgibinMessageUpdateTemplateCardAsync(request, ct), cancellationToken);
+    }
+
     /// <summary><c>GET /cgi-bin/auth/getuserinfo</c>: who signed in with an OAuth2 code (40029/42003 for a bad or used code).</summary>
     public Task<CgibinAuthGetUserInfoResponse> ExecuteCgibinAuthGetUserInfoAsync(CgibinAuthGetUserInfoRequest request, CancellationToken cancellationToken = default)
     {

@@ -44,6 +44,10 @@ internal static class WeComEndpoints
     // enable_duplicate_check is a dedupe aid, not an idempotency key, so a send is not retried blindly.
     public static readonly WeComEndpoint MessageSend = Add(new("/cgi-bin/message/send", Post, Idempotent: false, RateLimited: false));
 
+    // A card update consumes its response_code: a re-send after a lost answer would come back 60140 whether or not the
+    // first one changed the card, so it is sent once, like message/send; it is an app message, outside the base limits.
+    public static readonly WeComEndpoint MessageUpdateTemplateCard = Add(new("/cgi-bin/message/update_template_card", Post, Idempotent: false, RateLimited: false));
+
     // Exchanging a valid code is exempt from the limits (§6); a repeat only turns into 40029, so it is safe to retry.
     public static readonly WeComEndpoint AuthGetUserInfo = Add(new("/cgi-bin/auth/getuserinfo", Get, Idempotent: true, RateLimited: false));
 

@@ -30,7 +30,8 @@ internal static class AuditEntity
     public const string Item = "succession_item";
     public const string RegisteredSuccessor = "registered_successor";
     public const string AdminRole = "admin_role";
+    public const string ApprovalRule = "approval_rule";
 
     /// <summary>Every entity type the service audits, in the order a reader filters on them.</summary>
-    public static readonly string[] All = [Succession, Item, RegisteredSuccessor, AdminRole];
+    public static readonly string[] All = [Succession, Item, RegisteredSuccessor, AdminRole, ApprovalRule];
 }

@@ -105,10 +105,7 @@ internal sealed partial class AuditModel(
     }
 
     /// <summary>Who acted, when the directory does not name them: the system, an API key, or the stored text.</summary>
-    public string ActorWords(string actor) =>
-        actor == Actor.System.AuditName ? T["Audit.System"]
-        : actor.StartsWith("api-key:", StringComparison.Ordinal) ? T["Audit.Door.ApiKey", actor["api-key:".Length..]]
-        : actor;
+    public string ActorWords(string actor) => DashboardWords.Actor(T, actor);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
@@ -143,22 +140,7 @@ internal sealed partial class AuditModel(
     }
 
     /// <summary>The action in words: "同意计划", "状态变为 已转接".</summary>
-    public string ActionWords(string action)
-    {
-        var known = T["Audit.Action." + action];
-        if (!known.ResourceNotFound)
-        {
-            return known;
-        }
-
-        var dot = action.IndexOf('.', StringComparison.Ordinal);
-        return dot < 0 ? action : action[..dot] switch
-        {
-            "item" => T["Audit.Action.ItemState", DashboardWords.ItemState(T, action[(dot + 1)..])],
-            "succession" => T["Audit.Action.SuccessionState", DashboardWords.SuccessionState(T, action[(dot + 1)..])],
-            _ => action,
-        };
-    }
+    public string ActionWords(string action) => DashboardWords.Action(T, action);
 
     /// <summary>The door the person came through (<c>via</c>), in words, or null.</summary>
     public string? Via(AuditListRow row)

@@ -85,7 +85,7 @@ internal sealed class ChecklistModel(DepartureQueries departures, ServiceClock c
                 await foreach (var item in departures.StreamItemsAsync(s.Id, ct))
                 {
                     cells[0] = DashboardWords.Kind(T, item.Kind);
-                    cells[1] = null; // the customer's or group's name: not stored yet (items carry ids only)
+                    cells[1] = item.Name; // read while planning when Succession:Approval:CustomerDetails asks for it
                     cells[2] = item.TargetId;
                     cells[3] = from;
                     cells[4] = DashboardWords.Person(item.TakeoverUserid, item.TakeoverName);

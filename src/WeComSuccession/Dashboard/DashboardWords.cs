@@ -42,6 +42,30 @@ internal static class DashboardWords
         return why.Length == 0 ? handled : why + " · " + handled;
     }
 
+    /// <summary>An audit entry's action in words: "同意计划", "状态变为 已转接".</summary>
+    public static string Action(IStringLocalizer t, string action)
+    {
+        var known = t["Audit.Action." + action];
+        if (!known.ResourceNotFound)
+        {
+            return known;
+        }
+
+        var dot = action.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? action : action[..dot] switch
+        {
+            "item" => t["Audit.Action.ItemState", ItemState(t, action[(dot + 1)..])],
+            "succession" => t["Audit.Action.SuccessionState", SuccessionState(t, action[(dot + 1)..])],
+            _ => action,
+        };
+    }
+
+    /// <summary>An audit entry's actor when no member's name is known: 系统, an API key by its name, else the id.</summary>
+    public static string Actor(IStringLocalizer t, string actor) =>
+        actor == Audit.Actor.System.AuditName ? t["Audit.System"]
+        : actor.StartsWith("api-key:", StringComparison.Ordinal) ? t["Audit.Door.ApiKey", actor["api-key:".Length..]]
+        : actor;
+
     /// <summary>"李娜 (lina)"; the userid alone when the directory has no name.</summary>
     public static string Person(string? userid, string? name) =>
         userid is null ? "" : string.IsNullOrEmpty(name) || name == userid ? userid : $"{name} ({userid})";

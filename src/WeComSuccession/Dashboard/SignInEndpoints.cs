@@ -53,6 +53,13 @@ internal static class SignInEndpoints
 
     private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery)
     {
+        // The form's token was issued to the signed-in member; this endpoint has no policy (and the host no default
+        // scheme) to authenticate the request, so without this the token never matches and sign-out answers 400.
+        if ((await context.AuthenticateAsync(PeopleAuthentication.Scheme)).Principal is { } member)
+        {
+            context.User = member;
+        }
+
         if (!await antiforgery.IsRequestValidAsync(context))
         {
             return Results.BadRequest();

@@ -4,6 +4,9 @@ using WeComSuccession.Infrastructure.Db;
 
 namespace WeComSuccession.Members;
 
+/// <summary>A member who may inherit, with the customers they hold (as of the last directory sync) and whether they are near the leaver.</summary>
+internal sealed record SuccessorCandidate(string Userid, string? Name, int? Load, bool Near);
+
 /// <summary>
 /// The members table: the directory snapshot that outlives a member's deletion from WeCom. Userids are stored as
 /// WeCom spells them and matched without regard to case, as WeCom matches them.
@@ -68,6 +71,25 @@ internal sealed class MemberDirectory(NpgsqlDataSource db, ServiceClock clock)
         await using var connection = await db.OpenConnectionAsync(ct);
         return [.. await connection.QueryAsync<Member>(new CommandDefinition(
             $"SELECT {Columns} FROM members WHERE departments @> ARRAY[@department]::bigint[] ORDER BY userid", new { department }, cancellationToken: ct))];
+    }
+
+    /// <summary>
+    /// Members who may inherit customers (<see cref="Eligibility.AsSuccessor"/>: active, not departed, with 客户联系), with
+    /// their load (customers at the last directory sync): those in <paramref name="near"/> first, then the lightest loaded.
+    /// </summary>
+    public async Task<IReadOnlyList<SuccessorCandidate>> SuccessorCandidatesAsync(long[] near, string? search, int limit, CancellationToken ct)
+    {
+        var pattern = string.IsNullOrWhiteSpace(search) ? null : Like.Containing(search);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<SuccessorCandidate>(new CommandDefinition(
+            """
+            SELECT userid, name, customer_count AS load, departments && @near AS near
+            FROM members
+            WHERE status = 1 AND departed_at IS NULL AND customer_contact
+              AND (@pattern::text IS NULL OR userid ILIKE @pattern ESCAPE '\' OR name ILIKE @pattern ESCAPE '\')
+            ORDER BY departments && @near DESC, customer_count NULLS LAST, userid
+            LIMIT @limit
+            """, new { near, pattern, limit }, cancellationToken: ct))];
     }
 
     /// <summary>

@@ -37,7 +37,17 @@ internal sealed partial class SuccessionNotifier(
 
             var counts = await store.CountsAsync(s.Id, ct);
             int failed = counts.GetValueOrDefault(ItemState.Failed), manual = counts.GetValueOrDefault(ItemState.Manual), refused = counts.GetValueOrDefault(ItemState.Refused);
-            if (failed + manual + refused > 0)
+            if (s.ApprovalOutcome == ApprovalOutcomes.Expired)
+            {
+                // Nobody approved in time: everything went to manual handling, which is the news (not a failure digest).
+                var waited = s.ApprovalRequestedAt is { } since ? (int)(s.UpdatedAt - since).TotalHours : 0;
+                foreach (var admin in options.Value.Admins)
+                {
+                    await OweAsync(connection, s.Id, admin, "approval_expired", "客户继承审批已超时",
+                        string.Create(CultureInfo.InvariantCulture, $"{s.HandoverUserid} 的继承计划（规则：{s.ApprovalRule}）等待审批 {waited} 小时无人处理，{manual} 项已转人工处理。"), ct);
+                }
+            }
+            else if (failed + manual + refused > 0)
             {
                 foreach (var admin in options.Value.Admins)
                 {

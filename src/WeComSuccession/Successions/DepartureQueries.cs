@@ -45,6 +45,15 @@ internal sealed record ItemRow
     public DateTime UpdatedAt { get; init; }
 
     public string? HandledNote { get; init; }
+
+    /// <summary>The customer's or group's name, when planning read it (Succession:Approval:CustomerDetails).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The customer's corp tags, when planning read them.</summary>
+    public string[]? Tags { get; init; }
+
+    /// <summary>A group's number of members, when planning read it.</summary>
+    public int? GroupSize { get; init; }
 }
 
 /// <summary>
@@ -122,7 +131,8 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
     private const string DepartureColumns =
         """
         s.id, s.handover_userid, s.api, s.state, s.trigger, s.reason, s.approvers, s.decided_by, s.decided_at, s.created_at, s.updated_at, s.completed_at,
-        s.next_run_at, m.name AS handover_name, COALESCE(m.main_department, m.departments[1]) AS department_id, d.name AS department_name
+        s.next_run_at, s.approval_rule, s.approval_route, s.approvals_needed, s.approval_round, s.approval_requested_at, s.approval_outcome,
+        m.name AS handover_name, COALESCE(m.main_department, m.departments[1]) AS department_id, d.name AS department_name
         """;
 
     private const string DepartureFrom =
@@ -227,7 +237,7 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
         var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
             $"""
             SELECT i.id, i.kind, i.target_id, i.takeover_userid, i.rule, i.state, i.reason, i.errcode, i.attempts, i.reroutes,
-                   i.not_before, i.takeover_time, i.updated_at, t.name AS takeover_name, i.handled_note
+                   i.not_before, i.takeover_time, i.updated_at, t.name AS takeover_name, i.handled_note, i.name, i.tags, i.group_size
             FROM succession_items i
             LEFT JOIN members t ON t.userid = i.takeover_userid
             {Where}
@@ -281,7 +291,7 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
         await using var command = new NpgsqlCommand(
             """
             SELECT i.id, i.kind, i.target_id, i.takeover_userid, i.rule, i.state, i.reason, i.errcode, i.attempts, i.reroutes,
-                   i.not_before, i.takeover_time, i.updated_at, t.name, i.handled_note
+                   i.not_before, i.takeover_time, i.updated_at, t.name, i.handled_note, i.name, i.tags, i.group_size
             FROM succession_items i LEFT JOIN members t ON t.userid = i.takeover_userid
             WHERE i.succession_id = @successionId
             ORDER BY i.kind, i.id
@@ -298,6 +308,9 @@ internal sealed class DepartureQueries(NpgsqlDataSource db)
                 NotBefore = await NullableAsync<DateTime?>(reader, 10, ct), TakeoverTime = await NullableAsync<DateTime?>(reader, 11, ct),
                 UpdatedAt = reader.GetDateTime(12), TakeoverName = await NullableAsync<string>(reader, 13, ct),
                 HandledNote = await NullableAsync<string>(reader, 14, ct),
+                Name = await NullableAsync<string>(reader, 15, ct),
+                Tags = await NullableAsync<string[]>(reader, 16, ct),
+                GroupSize = await reader.IsDBNullAsync(17, ct) ? null : reader.GetInt32(17),
             };
         }
     }

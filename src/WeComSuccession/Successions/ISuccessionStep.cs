@@ -20,6 +20,9 @@ internal interface ISuccessionStep
 internal static class StepOrder
 {
     public const int Plan = 100;
+
+    /// <summary>An awaiting plan's timers: reminder, escalation, expiry.</summary>
+    public const int Approve = 150;
     public const int Release = 200;
     public const int Send = 300;
     public const int Track = 400;

@@ -55,3 +55,13 @@ internal static class TransferApi
     public const string Resigned = "resigned";
     public const string OnJob = "on_job";
 }
+
+/// <summary>How the approval of a plan ended (<c>successions.approval_outcome</c>).</summary>
+internal static class ApprovalOutcomes
+{
+    public const string Approved = "approved";
+    public const string Rejected = "rejected";
+
+    /// <summary>Nobody decided in time: every item went to manual handling and the admins were told.</summary>
+    public const string Expired = "expired";
+}

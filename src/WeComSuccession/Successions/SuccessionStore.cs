@@ -16,10 +16,12 @@ namespace WeComSuccession.Successions;
 internal sealed class SuccessionStore(NpgsqlDataSource db, AuditLog audit, ServiceClock clock)
 {
     internal const string SuccessionColumns =
-        "id, handover_userid, api, state, trigger, reason, approvers, decided_by, decided_at, created_at, updated_at, completed_at, next_run_at";
+        "id, handover_userid, api, state, trigger, reason, approvers, decided_by, decided_at, created_at, updated_at, completed_at, next_run_at, " +
+        "approval_rule, approval_route, approvals_needed, approval_round, approval_requested_at, remind_at, reminded_at, escalate_at, escalate_every, expire_at, approval_outcome";
 
     internal const string ItemColumns =
-        "id, succession_id, kind, target_id, takeover_userid, rule, state, reason, errcode, reroutes, attempts, tried_takeovers, batch_id, not_before, takeover_time, next_check_at, handled_note, handled_by, handled_at";
+        "id, succession_id, kind, target_id, takeover_userid, rule, state, reason, errcode, reroutes, attempts, tried_takeovers, batch_id, not_before, takeover_time, next_check_at, handled_note, handled_by, handled_at, " +
+        "name, tags, group_size, details_at";
 
     /// <summary>Opens a succession for a member, or finds the one already open (one open per member).</summary>
     /// <returns>The succession, and whether this call created it.</returns>
@@ -90,7 +92,15 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, AuditLog audit, Servi
 
     /// <summary>Moves a succession from one of <paramref name="expected"/> to <paramref name="to"/>, as the system.</summary>
     /// <returns>False when it was not in an expected state (someone else moved it first).</returns>
-    public async Task<bool> TransitionAsync(long id, string[] expected, string to, string? reason, CancellationToken ct, string[]? approvers = null, string? api = null)
+    public Task<bool> TransitionAsync(long id, string[] expected, string to, string? reason, CancellationToken ct, string[]? approvers = null, string? api = null) =>
+        TransitionAsync(id, expected, before => before with { State = to, Reason = reason, Approvers = approvers ?? before.Approvers, Api = api ?? before.Api }, ct);
+
+    /// <summary>
+    /// Moves a succession that is in one of <paramref name="expected"/> to what <paramref name="change"/> makes of it, as the
+    /// system, audited as <c>succession.&lt;new state&gt;</c> (or <paramref name="action"/>).
+    /// </summary>
+    /// <returns>False when it was not in an expected state (someone else moved it first).</returns>
+    public async Task<bool> TransitionAsync(long id, string[] expected, Func<Succession, Succession> change, CancellationToken ct, string? action = null)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -102,8 +112,8 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, AuditLog audit, Servi
             return false;
         }
 
-        var after = before with { State = to, Reason = reason, Approvers = approvers ?? before.Approvers, Api = api ?? before.Api };
-        await WriteTransitionAsync(connection, transaction, before, after, Actor.System, "succession." + to, ct);
+        var after = change(before);
+        await WriteTransitionAsync(connection, transaction, before, after, Actor.System, action ?? "succession." + after.State, ct);
         await transaction.CommitAsync(ct);
         return true;
     }
@@ -139,6 +149,14 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, AuditLog audit, Servi
         if (state == SuccessionState.Planning)
         {
             return now;
+        }
+
+        if (state == SuccessionState.AwaitingApproval)
+        {
+            // The approval's timers: the reminder, the escalation, the expiry (ApprovalTimers acts on them).
+            var timer = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+                "SELECT LEAST(remind_at, escalate_at, expire_at) FROM successions WHERE id = @id", new { id }, cancellationToken: ct));
+            return timer is { } t ? new DateTimeOffset(t, TimeSpan.Zero) : null;
         }
 
         if (state != SuccessionState.Transferring)
@@ -182,6 +200,35 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, AuditLog audit, Servi
         await audit.AppendAsync(connection, transaction, [.. added.Select(i => new AuditEntry(Actor.System.AuditName, "item.planned", AuditEntity.Item, Id(i.Id), null, Audited(i)))], ct);
         await transaction.CommitAsync(ct);
         return added.Count;
+    }
+
+    /// <summary>
+    /// Records what a person deciding needs to see of items (name, corp tags, a group's size), read once while planning.
+    /// Descriptive data, not a change of state: not audited.
+    /// </summary>
+    public async Task SetDetailsAsync(IReadOnlyCollection<ItemDetail> details, CancellationToken ct)
+    {
+        if (details.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE succession_items AS i SET name = v.name, tags = string_to_array(v.tags, E'\x1f'), group_size = v.size, details_at = @now
+            FROM unnest(@ids, @names, @tags, @sizes) AS v(id, name, tags, size)
+            WHERE i.id = v.id
+            """,
+            new
+            {
+                ids = details.Select(d => d.ItemId).ToArray(),
+                names = details.Select(d => d.Name).ToArray(),
+                tags = details.Select(d => d.Tags is null ? null : string.Join('\x1f', d.Tags)).ToArray(),
+                sizes = details.Select(d => d.GroupSize).ToArray(),
+                now = clock.GetUtcNow(),
+            },
+            cancellationToken: ct));
     }
 
     public async Task<IReadOnlyList<SuccessionItem>> ItemsAsync(long successionId, string[] states, CancellationToken ct)
@@ -350,10 +397,18 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, AuditLog audit, Servi
             """
             UPDATE successions SET state = @State, api = @Api, reason = @Reason, approvers = @Approvers,
                 decided_by = @DecidedBy, decided_at = @DecidedAt, updated_at = @now,
-                completed_at = CASE WHEN @State IN ('completed', 'rejected', 'ignored') THEN @now END
+                completed_at = CASE WHEN @State IN ('completed', 'rejected', 'ignored') THEN @now END,
+                approval_rule = @ApprovalRule, approval_route = @ApprovalRoute, approvals_needed = @ApprovalsNeeded, approval_round = @ApprovalRound,
+                approval_requested_at = @ApprovalRequestedAt, remind_at = @RemindAt, reminded_at = @RemindedAt, escalate_at = @EscalateAt,
+                escalate_every = @EscalateEvery, expire_at = @ExpireAt, approval_outcome = @ApprovalOutcome
             WHERE id = @Id AND state = @expected
             """,
-            new { after.Id, after.State, after.Api, after.Reason, after.Approvers, after.DecidedBy, after.DecidedAt, now, expected = before.State },
+            new
+            {
+                after.Id, after.State, after.Api, after.Reason, after.Approvers, after.DecidedBy, after.DecidedAt, now, expected = before.State,
+                after.ApprovalRule, after.ApprovalRoute, after.ApprovalsNeeded, after.ApprovalRound, after.ApprovalRequestedAt, after.RemindAt, after.RemindedAt,
+                after.EscalateAt, after.EscalateEvery, after.ExpireAt, after.ApprovalOutcome,
+            },
             transaction, cancellationToken: ct));
         if (updated != 1)
         {
@@ -383,6 +438,10 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, AuditLog audit, Servi
         ["approvers"] = new JsonArray([.. s.Approvers.Select(a => (JsonNode?)a)]),
         ["decided_by"] = s.DecidedBy,
         ["decided_at"] = s.DecidedAt,
+        ["approval_rule"] = s.ApprovalRule,
+        ["approval_route"] = s.ApprovalRoute,
+        ["approval_round"] = s.ApprovalRound,
+        ["approval_outcome"] = s.ApprovalOutcome,
     };
 
     /// <summary>The fields of an item a person would ask about when reading its history: one shape for every change.</summary>
@@ -404,6 +463,9 @@ internal sealed class SuccessionStore(NpgsqlDataSource db, AuditLog audit, Servi
     };
 }
 
+/// <summary>What a person deciding sees of one item, read from WeCom while planning.</summary>
+internal sealed record ItemDetail(long ItemId, string? Name, IReadOnlyList<string>? Tags, int? GroupSize);
+
 /// <summary>
 /// One person's change of one succession, inside <see cref="SuccessionStore.ChangeAsync{T}"/>'s transaction: the
 /// succession as locked, its items (locked when read), and guarded writes whose audit entries commit with them.
@@ -412,6 +474,11 @@ internal sealed class SuccessionChange(
     SuccessionStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, Succession succession, CancellationToken ct)
 {
     internal List<AuditEntry> Entries { get; } = [];
+
+    /// <summary>The change's connection and transaction, for the tables that belong to a decision (e.g. approval_decisions).</summary>
+    internal NpgsqlConnection Connection => connection;
+
+    internal NpgsqlTransaction Transaction => transaction;
 
     /// <summary>The succession as it is now (updated by <see cref="TransitionAsync"/>).</summary>
     public Succession Succession { get; private set; } = succession;

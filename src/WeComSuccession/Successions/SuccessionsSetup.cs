@@ -28,11 +28,16 @@ internal static class SuccessionsSetup
         services.AddSingleton<RegisteredSuccessors>();
         services.AddSingleton<SuccessorChain.Builder>();
         services.AddSingleton<Rerouter>();
+        services.AddSingleton<ApprovalRules>();
         services.AddSingleton<ApprovalPolicy>();
+        services.AddSingleton<ApprovalDecisions>();
         services.AddSingleton<ApprovalCommands>();
+        services.AddSingleton<ApprovalQueries>();
+        services.AddSingleton<ItemDetails>();
 
         services.AddSingleton<SuccessionEngine>();
         services.AddSingleton<ISuccessionStep, Planner>();
+        services.AddSingleton<ISuccessionStep, ApprovalTimers>();
         services.AddSingleton<ISuccessionStep, ReleaseStep>();
         services.AddSingleton<ISuccessionStep, CompleteStep>();
 

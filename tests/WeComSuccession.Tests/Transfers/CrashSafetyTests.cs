@@ -24,7 +24,9 @@ public sealed class CrashSafetyTests
     private const string ApiKey = "test-key-0123456789abcdefghij";
     private const string TransferPath = "/cgi-bin/externalcontact/resigned/transfer_customer";
 
-    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(4);
+    // Bounds a hang, not speed: with the machine's load
+    // average near 30 each restart took up to 27 s and ten of them left the last 4,000 customers 10 s short of 4 minutes.
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(6);
     private static readonly TimeSpan StartWithin = TimeSpan.FromSeconds(60);
 
     /// <summary>A restarted node resumes at once what the due-work poll finds, and a job its predecessor was running

@@ -39,6 +39,7 @@ public sealed class WeComClientRequestTests
         await c.ExecuteExternalContactGroupChatTransferAsync(new ExternalContactGroupChatTransferRequest { ChatIdList = ["wr1"], NewOwner = "t" }, Ct);
         await c.ExecuteExternalContactGroupChatOnJobTransferAsync(new ExternalContactGroupChatOnJobTransferRequest { ChatIdList = ["wr1"], NewOwner = "t" }, Ct);
         await c.ExecuteCgibinMessageSendAsync(new CgibinMessageSendRequest { ToUser = "u1", MsgType = "textcard", AgentId = 1 }, Ct);
+        await c.ExecuteCgibinMessageUpdateTemplateCardAsync(new CgibinMessageUpdateTemplateCardRequest { UserIds = ["u1"], AgentId = 1, ResponseCode = "rc1" }, Ct);
         await c.ExecuteCgibinAuthGetUserInfoAsync(new CgibinAuthGetUserInfoRequest { Code = "code1" }, Ct);
 
         var requests = wecom.Server.LogEntries.Select(e => e.RequestMessage!).ToList();

@@ -131,6 +131,28 @@ public sealed class WeComJsonContextTests
     }
 
     [Fact]
+    public void UpdateTemplateCard_ReplaceButtons_UsesWeComFieldNames()
+    {
+        var request = new CgibinMessageUpdateTemplateCardRequest
+        {
+            UserIds = ["lina", "liuyang"],
+            AgentId = 1000002,
+            ResponseCode = "RESPONSE_CODE",
+            Button = new CgibinMessageUpdateTemplateCardButton { ReplaceName = "已由 张三 通过" },
+        };
+
+        var json = JsonSerializer.SerializeToElement(request, Json.CgibinMessageUpdateTemplateCardRequest);
+
+        Assert.Equal(["agentid", "button", "response_code", "userids"], Names(request, Json.CgibinMessageUpdateTemplateCardRequest));
+        Assert.Equal("已由 张三 通过", json.GetProperty("button").GetProperty("replace_name").GetString());
+        Assert.Equal("liuyang", json.GetProperty("userids")[1].GetString());
+        AssertRoundTrips("""
+            {"userids":["a"],"partyids":[2],"tagids":[3],"atall":0,"agentid":1,"response_code":"c","enable_id_trans":1,"button":{"replace_name":"已处理"}}
+            """, Json.CgibinMessageUpdateTemplateCardRequest);
+        AssertRoundTrips("""{"errcode":0,"errmsg":"ok","invaliduser":"x|y"}""", Json.CgibinMessageUpdateTemplateCardResponse);
+    }
+
+    [Fact]
     public void ReadResponses_DocumentedShapes_RoundTrip()
     {
         AssertRoundTrips("""{"errcode":0,"errmsg":"ok","follow_user":["zhangsan","lisi"]}""", Json.ExternalContactGetFollowUserListResponse);

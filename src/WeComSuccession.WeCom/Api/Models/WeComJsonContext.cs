@@ -29,6 +29,8 @@ namespace WeComSuccession.WeCom.Api.Models;
 [JsonSerializable(typeof(CgibinAuthGetUserInfoResponse))]
 [JsonSerializable(typeof(CgibinMessageSendRequest))]
 [JsonSerializable(typeof(CgibinMessageSendResponse))]
+[JsonSerializable(typeof(CgibinMessageUpdateTemplateCardRequest))]
+[JsonSerializable(typeof(CgibinMessageUpdateTemplateCardResponse))]
 [JsonSerializable(typeof(ExternalContactGetFollowUserListRequest))]
 [JsonSerializable(typeof(ExternalContactGetFollowUserListResponse))]
 [JsonSerializable(typeof(ExternalContactListRequest))]

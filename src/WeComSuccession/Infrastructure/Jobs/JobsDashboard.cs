@@ -58,9 +58,13 @@ internal static class JobsDashboard
     /// <summary>The first of the browser's languages (by quality) that the dashboard speaks; Chinese when none is.</summary>
     internal static CultureInfo CultureFor(HttpRequest request)
     {
-        foreach (var language in request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1))
+        // The language a person chose on the dashboard (its cookie) comes before what the browser asks for.
+        var chosen = request.Cookies.TryGetValue(Microsoft.AspNetCore.Localization.CookieRequestCultureProvider.DefaultCookieName, out var cookie)
+            && Microsoft.AspNetCore.Localization.CookieRequestCultureProvider.ParseCookieValue(cookie) is { UICultures: [var ui, ..] }
+            ? [ui.Value ?? ""]
+            : Array.Empty<string>();
+        foreach (var tag in chosen.Concat(request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1).Select(l => l.Value.Value ?? "")))
         {
-            var tag = language.Value.Value ?? "";
             if (tag.StartsWith("zh", StringComparison.OrdinalIgnoreCase))
             {
                 string[] traditional = ["zh-TW", "zh-HK", "zh-MO", "zh-Hant"];

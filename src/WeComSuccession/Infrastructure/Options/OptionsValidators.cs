@@ -102,6 +102,29 @@ internal sealed class SuccessionOptionsValidator : IValidateOptions<SuccessionOp
             failures.Add("Succession:Approval:Threshold must not be negative.");
         }
 
+        foreach (var (value, key) in new[] { (o.Approval.RemindAfter, "RemindAfter"), (o.Approval.EscalateAfter, "EscalateAfter"), (o.Approval.ExpireAfter, "ExpireAfter") })
+        {
+            if (value is { } v && v <= TimeSpan.Zero)
+            {
+                failures.Add($"Succession:Approval:{key} must be a positive duration, or empty for none.");
+            }
+        }
+
+        if (o.Approval.ResponseCodeLifetime < TimeSpan.FromMinutes(1) || o.Approval.ResponseCodeLifetime > TimeSpan.FromDays(7))
+        {
+            failures.Add("Succession:Approval:ResponseCodeLifetime must be between 00:01:00 and 7.00:00:00 (WeCom documents 72 hours).");
+        }
+
+        if (!Enum.IsDefined(o.Approval.CustomerDetails))
+        {
+            failures.Add("Succession:Approval:CustomerDetails must be Never, WhenNeeded or Always.");
+        }
+
+        if (o.Approval.MaxCustomerDetailCalls < 0)
+        {
+            failures.Add("Succession:Approval:MaxCustomerDetailCalls must not be negative.");
+        }
+
         if (!Enum.IsDefined(o.OnDisabled))
         {
             failures.Add("Succession:OnDisabled must be Plan, TransferOnJob or Ignore.");

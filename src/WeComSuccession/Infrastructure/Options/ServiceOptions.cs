@@ -48,6 +48,19 @@ internal enum ApprovalMode
     AboveThreshold,
 }
 
+/// <summary>When customers' names and corp tags are read while planning.</summary>
+internal enum CustomerDetailsMode
+{
+    [Description("never: people see external userids; rules on corp tags never hold")]
+    Never,
+
+    [Description("when a rule needs corp tags to decide, or a person will decide the plan")]
+    WhenNeeded,
+
+    [Description("for every plan")]
+    Always,
+}
+
 /// <summary>What a disabled (not deleted) member gets.</summary>
 internal enum OnDisabledPolicy
 {
@@ -92,12 +105,38 @@ internal sealed class SuccessionOptions
 
     public TransferOptions Transfer { get; set; } = new();
 
+    /// <summary>
+    /// The approval rule of the configuration, used while the database holds no rules (the dashboard's 审批规则 page
+    /// adds them), and what every approval shares: cards, key customers, customer details.
+    /// </summary>
     internal sealed class ApprovalOptions
     {
         public ApprovalMode Mode { get; set; } = ApprovalMode.None;
 
         /// <summary>With <see cref="ApprovalMode.AboveThreshold"/>: plans with more items than this wait for approval.</summary>
         public int Threshold { get; set; } = 200;
+
+        /// <summary>The configured rule's reminder: a new card to approvers who have not decided after this long (null: none).</summary>
+        public TimeSpan? RemindAfter { get; set; }
+
+        /// <summary>The configured rule's escalation to the next leader up after this long, again after as long (null: none).</summary>
+        public TimeSpan? EscalateAfter { get; set; }
+
+        /// <summary>The configured rule's expiry: an undecided plan's items go to manual handling and the admins are told (null: never).</summary>
+        public TimeSpan? ExpireAfter { get; set; }
+
+        /// <summary>Corp tags (names or ids) that mark a key customer (重要客户) where a person decides.</summary>
+        public string[] KeyCustomerTags { get; set; } = ["重要客户"];
+
+        /// <summary>How long a card's response_code may update it (WeCom: 72 hours, doc of 2025-07-24; older copies said 24).
+        /// A decision after that is still applied; the card is left alone.</summary>
+        public TimeSpan ResponseCodeLifetime { get; set; } = TimeSpan.FromHours(72);
+
+        /// <summary>When customers' names and corp tags are read while planning (externalcontact calls, see the README).</summary>
+        public CustomerDetailsMode CustomerDetails { get; set; } = CustomerDetailsMode.WhenNeeded;
+
+        /// <summary>Most externalcontact/get calls one plan may make for details (one per customer once the member is deleted).</summary>
+        public int MaxCustomerDetailCalls { get; set; } = 2000;
     }
 
     internal sealed class TransferOptions

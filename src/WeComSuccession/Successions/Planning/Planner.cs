@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WeComSuccession.Audit;
 using WeComSuccession.Members;
 using WeComSuccession.Successions.Approvals;
 using WeComSuccession.Successions.Successors;
@@ -16,8 +17,8 @@ namespace WeComSuccession.Successions.Planning;
 /// once, successors are picked only for items without one, and the state change is guarded.
 /// </summary>
 internal sealed partial class Planner(
-    SuccessionStore store, MemberDirectory directory, SuccessorChain.Builder chains, ApprovalPolicy approval, WeComClient wecom,
-    IOptions<SuccessionOptions> options, ILogger<Planner> logger) : ISuccessionStep
+    SuccessionStore store, MemberDirectory directory, SuccessorChain.Builder chains, ApprovalPolicy approval, ItemDetails details, WeComClient wecom,
+    ServiceClock clock, IOptions<SuccessionOptions> options, ILogger<Planner> logger) : ISuccessionStep
 {
     public int Order => StepOrder.Plan;
 
@@ -47,14 +48,50 @@ internal sealed partial class Planner(
         }
 
         await store.UpdateAsync(changes, ct);
-        await DecideAsync(s, handover, departed, planned.Count, ct);
+        var routed = await RouteAsync(s, handover, ct);
+        await DecideAsync(s, routed, departed, planned.Count, ct);
     }
 
-    private async Task DecideAsync(Succession s, Member? handover, bool departed, int itemCount, CancellationToken ct)
+    /// <summary>
+    /// The approval rules decide whether the plan waits for people and for whom. Customers' corp tags are read only when
+    /// a rule asks about them, the rest of the details only when a person will look (Succession:Approval:CustomerDetails).
+    /// </summary>
+    private async Task<RoutedPlan> RouteAsync(Succession s, Member? handover, CancellationToken ct)
     {
-        if (await approval.ApproversForAsync(handover, itemCount, ct) is { } approvers)
+        var mode = options.Value.Approval.CustomerDetails;
+        var items = await store.ItemsAsync(s.Id, [ItemState.Planned, ItemState.Manual], ct);
+        var facts = new PlanFacts(handover, ApprovalPolicy.TriggerOf(s, handover), items.Count(i => i.Kind == ItemKind.Customer), items.Count(i => i.Kind == ItemKind.Group),
+            async token =>
+            {
+                if (mode != CustomerDetailsMode.Never)
+                {
+                    await details.ReadCustomersAsync(s.Id, handover, token);
+                }
+
+                return (await store.ItemsAsync(s.Id, [ItemState.Planned, ItemState.Manual], token)).SelectMany(i => i.Tags ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            });
+        var routed = await approval.RouteAsync(facts, ct);
+        if (mode == CustomerDetailsMode.Always || (mode == CustomerDetailsMode.WhenNeeded && routed.NeedsApproval))
         {
-            await store.TransitionAsync(s.Id, [SuccessionState.Planning], SuccessionState.AwaitingApproval, "plan needs approval", ct, approvers);
+            await details.ReadCustomersAsync(s.Id, handover, ct);
+            await details.ReadGroupsAsync(s.Id, ct);
+        }
+
+        return routed;
+    }
+
+    private async Task DecideAsync(Succession s, RoutedPlan routed, bool departed, int itemCount, CancellationToken ct)
+    {
+        var rule = routed.Rule;
+        if (routed.NeedsApproval)
+        {
+            var now = AuditFormat.ToStoredTime(clock.GetUtcNow());
+            await store.TransitionAsync(s.Id, [SuccessionState.Planning], before => before with
+            {
+                State = SuccessionState.AwaitingApproval, Reason = "plan needs approval", Approvers = routed.Approvers, ApprovalRule = rule.Name, ApprovalRoute = rule.Route,
+                ApprovalsNeeded = rule.ApprovalsNeeded, ApprovalRound = 1, ApprovalRequestedAt = now,
+                RemindAt = now + rule.RemindAfter, EscalateAt = now + rule.EscalateAfter, EscalateEvery = rule.EscalateAfter, ExpireAt = now + rule.ExpireAfter,
+            }, ct);
             LogPlanned(logger, s.Id, s.HandoverUserid, itemCount, SuccessionState.AwaitingApproval);
             return;
         }
@@ -63,7 +100,10 @@ internal sealed partial class Planner(
         var ready = await store.ItemsAsync(s.Id, [ItemState.Planned], ct);
         await store.UpdateAsync([.. ready.Where(i => i.TakeoverUserid is not null).Select(i => (i, i with { State = ItemState.Queued }))], ct);
         var next = departed || s.Api == TransferApi.OnJob ? SuccessionState.Transferring : SuccessionState.AwaitingDeletion;
-        await store.TransitionAsync(s.Id, [SuccessionState.Planning], next, next == SuccessionState.AwaitingDeletion ? "member is disabled, not deleted" : null, ct);
+        await store.TransitionAsync(s.Id, [SuccessionState.Planning], before => before with
+        {
+            State = next, Reason = next == SuccessionState.AwaitingDeletion ? "member is disabled, not deleted" : null, ApprovalRule = rule.Name, ApprovalRoute = rule.Route,
+        }, ct);
         if (next == SuccessionState.AwaitingDeletion && (await directory.GetAsync(s.HandoverUserid, ct))?.DepartedAt is not null
             && await store.TransitionAsync(s.Id, [SuccessionState.AwaitingDeletion], SuccessionState.Transferring, null, ct))
         {

@@ -94,6 +94,18 @@ public sealed class JobsDashboardTests : IAsyncLifetime
         Assert.Contains("Recurring Jobs", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task GetRecurring_EnglishChosenOnTheDashboardButBrowserAsksChinese_RendersEnglish()
+    {
+        using var client = AdminClient("zh-CN,zh;q=0.9");
+        client.DefaultRequestHeaders.Add("Cookie", ".AspNetCore.Culture=c%3Den%7Cuic%3Den");
+
+        using var response = await client.GetAsync(new Uri("/admin/jobs/recurring", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Recurring Jobs", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/admin/jobs/recurring/trigger", "jobs[]=DueWorkJob")]
     [InlineData("/admin/jobs/recurring/remove", "jobs[]=DueWorkJob")]
