@@ -66,7 +66,12 @@ internal static class ApprovalCorp
     /// <summary>Waits until the plan has <paramref name="count"/> cards.</summary>
     public static async Task<IReadOnlyList<CardInfo>> WaitForCardsAsync(this SuccessionHarness h, long successionId, int count)
     {
-        await Wait.UntilAsync(() => Task.FromResult(h.CardsOf(successionId).Count >= count), Deadline, $"{count} approval cards of plan {successionId}");
+        // Also until the service has recorded them as sent (with their send time and code): a test that moves the clock
+        // right after WeCom (the simulator) holds a card would otherwise race the service's own record of it.
+        await Wait.UntilAsync(
+            async () => h.CardsOf(successionId).Count >= count
+                && await h.ScalarAsync<long>("SELECT count(*) FROM approval_cards WHERE succession_id = @successionId AND sent_at IS NOT NULL", new { successionId }) >= count,
+            Deadline, $"{count} approval cards of plan {successionId}, sent and recorded");
         return h.CardsOf(successionId);
     }
 

@@ -39,7 +39,7 @@ internal static partial class CallbackEndpoints
     }
 
     private static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync(
-        HttpRequest request, WeComCallbackCrypto crypto, CallbackInbox inbox, InboxJobEnqueuer enqueuer, IOptions<WeComOptions> options,
+        HttpRequest request, WeComCallbackCrypto crypto, CallbackInbox inbox, InboxProcessor processor, IOptions<WeComOptions> options,
         CallbackRejections rejections, ILogger<CallbackInbox> logger, CancellationToken ct)
     {
         var query = request.Query;
@@ -73,7 +73,7 @@ internal static partial class CallbackEndpoints
         {
             // After the row is durable, and without waiting for the scheduler; if this is lost, the inbox sweeper
             // enqueues the row later.
-            enqueuer.Post(id);
+            processor.Post(id);
         }
 
         return TypedResults.Ok();

@@ -16,8 +16,8 @@ internal static class CallbacksSetup
         });
         builder.Services.AddSingleton<CallbackInbox>();
         builder.Services.AddSingleton<CallbackRejections>();
-        builder.Services.AddSingleton<InboxJobEnqueuer>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxJobEnqueuer>());
+        builder.Services.AddSingleton<InboxProcessor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
         builder.Services.AddRecurringJob<InboxSweepJob>(TimeSpan.FromMinutes(1));
         return builder;
     }

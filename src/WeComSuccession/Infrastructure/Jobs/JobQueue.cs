@@ -22,7 +22,7 @@ internal interface IRowJob
 /// </summary>
 internal sealed class JobQueue(IServiceProvider services, IBackgroundJobClient client, JobStorage storage)
 {
-    // Resolved at the first enqueue, not with the hosted service that uses this queue (the callbacks' enqueuer): a
+    // Resolved at the first enqueue, not with the hosted services that use this queue: a
     // data source built before the options are validated would report one bad key instead of all of them.
     private readonly Lazy<NpgsqlDataSource> _db = new(services.GetRequiredService<NpgsqlDataSource>);
 

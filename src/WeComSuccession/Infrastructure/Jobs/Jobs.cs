@@ -23,7 +23,8 @@ internal static class Jobs
     /// <summary>Succession steps and the recurring jobs.</summary>
     public const string Queue = "default";
 
-    /// <summary>Callback processing, served by a few workers of their own (<see cref="JobOptions.InboxWorkerCount"/>).</summary>
+    /// <summary>Callback rows the inbox sweep hands to Hangfire (a node processes its own new rows in-process,
+    /// <c>InboxProcessor</c>), served by a few workers of their own (<see cref="JobOptions.InboxWorkerCount"/>).</summary>
     public const string InboxQueue = "inbox";
 
     public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder)
@@ -143,7 +144,8 @@ internal sealed class JobOptions
     /// <summary>Jobs one node runs at once.</summary>
     public int WorkerCount { get; set; } = 10;
 
-    /// <summary>Workers for callback processing (the <c>inbox</c> queue), beside <see cref="WorkerCount"/>.</summary>
+    /// <summary>Callback rows processed at once: a node's own new rows in-process, and the swept ones on Hangfire's
+    /// <c>inbox</c> queue (as many workers again), beside <see cref="WorkerCount"/>.</summary>
     public int InboxWorkerCount { get; set; } = 2;
 
     /// <summary>How often an idle worker asks the database for a job. A job enqueued on this node wakes its workers at
