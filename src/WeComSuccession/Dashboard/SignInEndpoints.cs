@@ -36,20 +36,15 @@ internal static class SignInEndpoints
 
         var o = options.Value;
         var state = signIn.Begin(context, returnUrl, "/admin");
-        var redirect = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{Callback}";
+        var redirect = WeComSignIn.CallbackUrl(context, Callback);
         var lang = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? "en" : "zh";
         return Results.Redirect(new Uri(o.LoginBaseUrl, "/wwlogin/sso/login") +
             $"?login_type=CorpApp&appid={Uri.EscapeDataString(o.CorpId!)}&agentid={Uri.EscapeDataString(o.AgentId!)}" +
             $"&redirect_uri={Uri.EscapeDataString(redirect)}&state={state}&lang={lang}");
     }
 
-    private static async Task<IResult> SignedInAsync(HttpContext context, string? code, string? state, WeComSignIn signIn, MemberDirectory directory)
-    {
-        var (returnUrl, problem) = await signIn.CompleteAsync(context, code, state, async (userid, ct) => (await directory.GetAsync(userid, ct))?.Name);
-        return problem is { } why
-            ? Results.Redirect("/admin/signin-problem?problem=" + why)
-            : Results.Redirect(returnUrl!);
-    }
+    private static Task<IResult> SignedInAsync(HttpContext context, string? code, string? state, WeComSignIn signIn, MemberDirectory directory) =>
+        signIn.FinishAsync(context, code, state, async (userid, ct) => (await directory.GetAsync(userid, ct))?.Name, "/admin/signin-problem");
 
     private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery)
     {

@@ -32,17 +32,12 @@ internal static class WorkbenchSignIn
 
         var o = options.Value;
         var state = signIn.Begin(context, returnUrl, "/workbench");
-        var redirect = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{Callback}";
+        var redirect = WeComSignIn.CallbackUrl(context, Callback);
         return Results.Redirect(new Uri(o.OAuthBaseUrl, "/connect/oauth2/authorize") +
             $"?appid={Uri.EscapeDataString(o.CorpId!)}&redirect_uri={Uri.EscapeDataString(redirect)}&response_type=code&scope=snsapi_base" +
             $"&state={state}&agentid={Uri.EscapeDataString(o.AgentId!)}#wechat_redirect");
     }
 
-    private static async Task<IResult> SignedInAsync(HttpContext context, string? code, string? state, WeComSignIn signIn, MemberDirectory directory)
-    {
-        var (returnUrl, problem) = await signIn.CompleteAsync(context, code, state, async (userid, ct) => (await directory.GetAsync(userid, ct))?.Name);
-        return problem is { } why
-            ? Results.Redirect("/workbench/signin-problem?problem=" + why)
-            : Results.Redirect(returnUrl!);
-    }
+    private static Task<IResult> SignedInAsync(HttpContext context, string? code, string? state, WeComSignIn signIn, MemberDirectory directory) =>
+        signIn.FinishAsync(context, code, state, async (userid, ct) => (await directory.GetAsync(userid, ct))?.Name, "/workbench/signin-problem");
 }

@@ -94,6 +94,18 @@ internal sealed class WeComSignIn(WeComClient wecom, IDataProtectionProvider pro
         return (pending.ReturnUrl, null);
     }
 
+    /// <summary>Where WeCom sends the browser back: <paramref name="path"/> on the host the browser came to.</summary>
+    public static string CallbackUrl(HttpContext context, string path) =>
+        $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{path}";
+
+    /// <summary>The end of a door's sign-in: on to where the member was going, or to <paramref name="problemPage"/> saying why not.</summary>
+    public async Task<IResult> FinishAsync(
+        HttpContext context, string? code, string? state, Func<string, CancellationToken, Task<string?>> nameOf, string problemPage)
+    {
+        var (returnUrl, problem) = await CompleteAsync(context, code, state, nameOf);
+        return problem is { } why ? Results.Redirect(problemPage + "?problem=" + why) : Results.Redirect(returnUrl!);
+    }
+
     /// <summary>A return address on this site only (no open redirect).</summary>
     public static string LocalOr(string? url, string fallback) =>
         url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) ? url : fallback;
