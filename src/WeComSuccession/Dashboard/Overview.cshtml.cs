@@ -8,8 +8,18 @@ namespace WeComSuccession.Dashboard;
 internal sealed class OverviewModel(DepartureStatistics statistics, ServiceClock clock, PeopleRights people, IStringLocalizer<DashboardText> text)
     : DashboardPage(people, text)
 {
-    private static readonly string[] TrendColours = ["#0082ef", "#f0a040", "#cf2a20"];
     private static readonly string[] TrendStates = [ItemState.Transferred, ItemState.Refused, ItemState.Failed];
+
+    /// <summary>One colour per item state in both charts, the state badges' (admin.css): green done, red failed, ...</summary>
+    private static string ColourOf(string state) => state switch
+    {
+        ItemState.Transferred => "#0b8a4f",
+        ItemState.Refused => "#f0a040",
+        ItemState.Failed => "#cf2a20",
+        ItemState.Manual => "#6240d8",
+        ItemState.Waiting => "#0082ef",
+        _ => "#8a94a6",
+    };
     private static readonly string[] Ring = ["48%", "70%"];
     private static readonly string[] RingCentre = ["50%", "42%"];
 
@@ -39,7 +49,7 @@ internal sealed class OverviewModel(DepartureStatistics statistics, ServiceClock
         return JsonSerializer.Serialize(new
         {
             animation = false,
-            color = TrendColours,
+            color = TrendStates.Select(ColourOf),
             grid = new { left = 8, right = 16, top = 36, bottom = 4, containLabel = true },
             legend = new { top = 0, left = 0 },
             tooltip = new { trigger = "axis" },
@@ -64,7 +74,7 @@ internal sealed class OverviewModel(DepartureStatistics statistics, ServiceClock
                 {
                     type = "pie", radius = Ring, center = RingCentre, label = new { show = false },
                     itemStyle = new { borderColor = "#fff", borderWidth = 2 },
-                    data = Figures.OpenItemStates.Select(s => new { name = (string)T["State." + s.State], value = s.Count }),
+                    data = Figures.OpenItemStates.Select(s => new { name = (string)T["State." + s.State], value = s.Count, itemStyle = new { color = ColourOf(s.State) } }),
                 },
             },
         });
