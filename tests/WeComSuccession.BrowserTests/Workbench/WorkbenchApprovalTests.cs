@@ -109,7 +109,7 @@ public sealed class WorkbenchApprovalTests(BrowserFixture browser) : BrowserTest
 
         // Change one customer's successor: tick 王先生, 更换接替人, choose 刘洋 (the picker lists eligible members with their load).
         var wang = await ItemAsync(h, 3);
-        await page.Locator($"label[for='i{wang}']").ClickAsync();
+        await page.Locator($"label[for='i{wang}']").CheckAsync(); // a tap on the row, checked before going on
         await page.GetByRole(AriaRole.Button, new() { Name = "更换接替人" }).ClickAsync();
         await page.WaitForURLAsync("**/pick?**");
         // Everyone who may inherit but the leaver, the leaver's department first: boss, assistant, sales2, sales3, then other.
@@ -128,7 +128,7 @@ public sealed class WorkbenchApprovalTests(BrowserFixture browser) : BrowserTest
         long[] three = [await ItemAsync(h, 4), await ItemAsync(h, 5), await ItemAsync(h, 6)];
         foreach (var item in three)
         {
-            await page.Locator($"label[for='i{item}']").ClickAsync();
+            await page.Locator($"label[for='i{item}']").CheckAsync();
         }
 
         await page.GetByRole(AriaRole.Button, new() { Name = "分给多人" }).ClickAsync();
