@@ -215,7 +215,12 @@ public sealed class SuccessionHarness : IAsyncDisposable
             GROUP BY i.kind, i.state, i.reason, i.errcode ORDER BY 1, 2
             """, new { handover });
         var logs = Service.Logs.Entries.TakeLast(8);
-        var jobs = await QueryAsync<(string State, int Count)>("SELECT statename, count(*)::int FROM hangfire.job GROUP BY statename ORDER BY 1");
+        // Which jobs, by state: e.g. a step job failing on every due-work poll shows as many Scheduled (retries).
+        var jobs = await QueryAsync<(string State, string? Job, int Count)>(
+            """
+            SELECT statename, split_part(split_part(invocationdata::jsonb->>'Type', ',', 1), '.', -1) || '.' || (invocationdata::jsonb->>'Method'), count(*)::int
+            FROM hangfire.job GROUP BY 1, 2 ORDER BY 1, 2
+            """);
         var pending = await QueryAsync<string>("SELECT key FROM job_pending ORDER BY 1");
         return $"now {Sim.Clock.GetUtcNow():O}; successions [{string.Join("; ", rows)}]; items [{string.Join("; ", items)}]; jobs [{string.Join(", ", jobs)}]; pending [{string.Join(", ", pending)}]; last warnings [{string.Join(" | ", logs)}]";
     }

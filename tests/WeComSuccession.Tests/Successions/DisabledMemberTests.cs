@@ -82,6 +82,40 @@ public sealed class DisabledMemberTests
     }
 
     [Fact]
+    public async Task DisabledThenDeletedBeforeThePlan_DeletionCallbackLost_PlansAsDeletedWithTheResignedApi()
+    {
+        // The disabled callback opened an on-job succession; the deletion's callback was lost and the sweep is an
+        // hour away. WeCom no longer lists the member's customers (40003): the plan must not wait forever on it.
+        await using var h = await SuccessionHarness.StartAsync(
+            Corps.Build([Corps.Member("boss", isDeptLeader: true), Corps.Member("sales1", leader: "boss")], Corps.Customers("sales1", 3), Corps.Groups("sales1", 2)),
+            sim =>
+            {
+                sim.Callback.Drop = true;
+                sim.GroupTakeoverDelay = TimeSpan.FromSeconds(2);
+            },
+            new Dictionary<string, string?> { ["Succession:OnDisabled"] = "TransferOnJob" });
+        h.Sim.DisableMember("sales1");
+        h.Sim.DeleteMember("sales1");
+        await h.ScalarAsync<long>(
+            """
+            UPDATE members SET status = 2 WHERE userid = 'sales1';
+            INSERT INTO successions (handover_userid, api, state, trigger, created_at, updated_at, next_run_at)
+            VALUES ('sales1', 'on_job', 'planning', 'callback', @now, @now, @now) RETURNING id
+            """, new { now = h.Sim.Clock.GetUtcNow() });
+
+        await Wait.UntilAsync(async () => (await h.ItemStatesAsync("sales1")).GetValueOrDefault("waiting") == 3
+            && (await h.ItemStatesAsync("sales1")).GetValueOrDefault("transferred") == 2, Deadline, "3 customers waiting and 2 groups transferred", () => h.DescribeAsync("sales1"));
+
+        Assert.Equal("resigned", await h.ScalarAsync<string>("SELECT api FROM successions WHERE handover_userid = 'sales1'"));
+        Assert.True(await h.ScalarAsync<bool>("SELECT departed_at IS NOT NULL FROM members WHERE userid = 'sales1'"));
+        Assert.Equal(1, h.Service.Logs.Count(403)); // "WeCom no longer knows sales1; planned as a deleted member"
+        Assert.All(h.Sim.CustomerTransfers(), t => Assert.Equal(("resigned/transfer_customer", 0), (t.Api, t.ErrCode)));
+        Assert.Equal(3, h.Sim.CustomerTransfers().Count);
+        Assert.Empty(h.Sim.ApiCalls(OnJobCustomers));
+        Assert.Empty(h.Sim.ApiCalls(OnJobGroups));
+    }
+
+    [Fact]
     public async Task Disable_PolicyTransferOnJob_TransfersAtOnceWithTheOnJobApi()
     {
         await using var h = await StartAsync("TransferOnJob");

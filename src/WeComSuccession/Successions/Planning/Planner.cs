@@ -28,10 +28,18 @@ internal sealed partial class Planner(
     {
         var handover = await directory.GetAsync(s.HandoverUserid, ct);
         var departed = handover?.DepartedAt is not null;
+        var customers = departed ? null : await ListedCustomersAsync(s.HandoverUserid, ct);
+        if (customers is null && !departed)
+        {
+            // Deleted since the directory last heard of them (the deletion's callback is late or lost, and the sweep
+            // has not run): WeCom is right, so the member is departed and their customers wait in the unassigned list.
+            LogGoneWhilePlanning(logger, s.Id, s.HandoverUserid);
+            await directory.MarkDepartedAsync(s.HandoverUserid, ct);
+            handover = await directory.GetAsync(s.HandoverUserid, ct);
+            departed = true;
+        }
 
-        var customers = departed
-            ? await UnassignedCustomersAsync(s.HandoverUserid, ct)
-            : (await wecom.ExecuteExternalContactListAsync(new ExternalContactListRequest { UserId = s.HandoverUserid }, ct)).ExternalUserId;
+        customers ??= await UnassignedCustomersAsync(s.HandoverUserid, ct);
         var groups = await GroupsAsync(s.HandoverUserid, departed, ct);
         await store.AddItemsAsync(s.Id, ItemKind.Customer, [.. customers], ct);
         await store.AddItemsAsync(s.Id, ItemKind.Group, groups, ct);
@@ -88,7 +96,7 @@ internal sealed partial class Planner(
             var now = AuditFormat.ToStoredTime(clock.GetUtcNow());
             await store.TransitionAsync(s.Id, [SuccessionState.Planning], before => before with
             {
-                State = SuccessionState.AwaitingApproval, Reason = "plan needs approval", Approvers = routed.Approvers, ApprovalRule = rule.Name, ApprovalRoute = rule.Route,
+                State = SuccessionState.AwaitingApproval, Api = departed ? TransferApi.Resigned : before.Api, Reason = "plan needs approval", Approvers = routed.Approvers, ApprovalRule = rule.Name, ApprovalRoute = rule.Route,
                 ApprovalsNeeded = rule.ApprovalsNeeded, ApprovalRound = 1, ApprovalRequestedAt = now,
                 RemindAt = now + rule.RemindAfter, EscalateAt = now + rule.EscalateAfter, EscalateEvery = rule.EscalateAfter, ExpireAt = now + rule.ExpireAfter,
             }, ct);
@@ -102,7 +110,7 @@ internal sealed partial class Planner(
         var next = departed || s.Api == TransferApi.OnJob ? SuccessionState.Transferring : SuccessionState.AwaitingDeletion;
         await store.TransitionAsync(s.Id, [SuccessionState.Planning], before => before with
         {
-            State = next, Reason = next == SuccessionState.AwaitingDeletion ? "member is disabled, not deleted" : null, ApprovalRule = rule.Name, ApprovalRoute = rule.Route,
+            State = next, Api = departed ? TransferApi.Resigned : before.Api, Reason = next == SuccessionState.AwaitingDeletion ? "member is disabled, not deleted" : null, ApprovalRule = rule.Name, ApprovalRoute = rule.Route,
         }, ct);
         if (next == SuccessionState.AwaitingDeletion && (await directory.GetAsync(s.HandoverUserid, ct))?.DepartedAt is not null
             && await store.TransitionAsync(s.Id, [SuccessionState.AwaitingDeletion], SuccessionState.Transferring, null, ct))
@@ -113,6 +121,19 @@ internal sealed partial class Planner(
         }
 
         LogPlanned(logger, s.Id, s.HandoverUserid, itemCount, next);
+    }
+
+    /// <summary>A member's customers while WeCom still knows the member (externalcontact/list); null once it does not (40003, 60111).</summary>
+    private async Task<IReadOnlyList<string>?> ListedCustomersAsync(string handover, CancellationToken ct)
+    {
+        try
+        {
+            return (await wecom.ExecuteExternalContactListAsync(new ExternalContactListRequest { UserId = handover }, ct)).ExternalUserId;
+        }
+        catch (WeComApiException e) when (e.ErrCode is 40003 or 60111)
+        {
+            return null;
+        }
     }
 
     /// <summary>A departed member's customers: get_unassigned_list has no member filter, so its pages are read and filtered.</summary>
@@ -168,6 +189,9 @@ internal sealed partial class Planner(
 
         return chats;
     }
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Succession {SuccessionId}: WeCom no longer knows {Handover}; planned as a deleted member")]
+    private static partial void LogGoneWhilePlanning(ILogger logger, long successionId, string handover);
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Succession {SuccessionId} of {Handover} planned: {Items} items, now {State}")]
     private static partial void LogPlanned(ILogger logger, long successionId, string handover, int items, string state);
