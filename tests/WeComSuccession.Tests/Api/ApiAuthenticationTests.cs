@@ -22,7 +22,7 @@ public sealed class ApiAuthenticationTests : ApiTestHost
 
         var response = await client.SendAsync(request, Ct);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Unauthorized, response);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var body = await response.Content.ReadAsStringAsync(Ct);
         Assert.Contains("X-Api-Key", body, StringComparison.Ordinal);
@@ -35,7 +35,7 @@ public sealed class ApiAuthenticationTests : ApiTestHost
         using var client = Factory.CreateClient();
         var response = await client.PostAsync(new Uri("/api/v1/departures/1/items/retry", UriKind.Relative), new StringContent("{not json", Encoding.UTF8, "application/json"), Ct);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Unauthorized, response);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class ApiAuthenticationTests : ApiTestHost
     {
         var response = await Client.PostAsync(new Uri("/api/v1/departures/1/items/retry", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"), Ct);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.BadRequest, response);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains($"(at {path}", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
@@ -65,7 +65,7 @@ public sealed class ApiAuthenticationTests : ApiTestHost
     {
         var response = await Client.GetAsync(new Uri("/api/v1/nothing-here", UriKind.Relative), Ct);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.NotFound, response);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
@@ -74,7 +74,7 @@ public sealed class ApiAuthenticationTests : ApiTestHost
     {
         var response = await Client.GetAsync(new Uri("/api/v1/departures?page=abc", UriKind.Relative), Ct);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.BadRequest, response);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("page", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }

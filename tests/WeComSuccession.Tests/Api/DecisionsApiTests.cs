@@ -17,7 +17,7 @@ public sealed class DecisionsApiTests : ApiTestHost
 
         var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/approve", new { approver = "leader1" }, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         var decision = (await response.Content.ReadFromJsonAsync<Decision>(Ct))!;
         Assert.Equal(("transferring", "resigned", "leader1"), (decision.State, decision.Api, decision.DecidedBy));
         Assert.Equal(planned, decision.Items);
@@ -55,7 +55,7 @@ public sealed class DecisionsApiTests : ApiTestHost
 
         var second = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/approve", new { approver = "leader2" }, Ct);
 
-        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Conflict, second);
         Assert.Equal("application/problem+json", second.Content.Headers.ContentType?.MediaType);
         // The 409 names the state the first approval left (the engine may already have parked it: the member
         // was never deleted, so resigned transfers wait for that).
@@ -86,7 +86,7 @@ public sealed class DecisionsApiTests : ApiTestHost
 
         var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/approve", new { approver = "leader1" }, Ct);
 
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Conflict, response);
         Assert.Equal("awaiting_deletion", await SuccessionStateAsync(id));
         Assert.Equal("planned", (await ItemAsync(item)).State);
         Assert.Equal(0, await AuditCountAsync());
@@ -100,7 +100,7 @@ public sealed class DecisionsApiTests : ApiTestHost
 
         var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/approve", new { approver = "leader1", transferNow = true }, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         Assert.Equal(("transferring", "on_job"), (await QueryAsync<(string, string)>("SELECT state, api FROM successions WHERE id = @id", new { id })).Single());
         Assert.Equal("queued", (await ItemAsync(item)).State);
         var entry = Assert.Single(await AuditOfAsync("succession", id));
@@ -125,7 +125,7 @@ public sealed class DecisionsApiTests : ApiTestHost
     {
         var response = await Client.PostAsJsonAsync("/api/v1/departures/404/approve", new { approver = "leader1" }, Ct);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.NotFound, response);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class DecisionsApiTests : ApiTestHost
 
         var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/reject", new { approver = "leader1", reason = "customers stay with the team" }, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         var row = (await QueryAsync<(string State, string Reason, string DecidedBy)>("SELECT state, reason, decided_by FROM successions WHERE id = @id", new { id })).Single();
         Assert.Equal(("rejected", "customers stay with the team", "leader1"), row);
         Assert.Equal(("manual", "successor", "registered", "plan rejected", null), await ItemAsync(planned));
@@ -154,7 +154,7 @@ public sealed class DecisionsApiTests : ApiTestHost
 
         var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/reject", new { approver = "leader1" }, Ct);
 
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Conflict, response);
         Assert.Equal("transferring", await SuccessionStateAsync(id));
     }
 
@@ -169,7 +169,7 @@ public sealed class DecisionsApiTests : ApiTestHost
 
         var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/{decision}", new { approver = "outsider" }, Ct);
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Forbidden, response);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("not an approver", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Equal("awaiting_approval", await SuccessionStateAsync(id));
@@ -186,7 +186,7 @@ public sealed class DecisionsApiTests : ApiTestHost
 
         var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/approve", new { approver = "leader1" }, Ct);
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Forbidden, response);
         Assert.Equal("awaiting_approval", await SuccessionStateAsync(id));
     }
 
@@ -198,7 +198,7 @@ public sealed class DecisionsApiTests : ApiTestHost
 
         var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/reject", new { approver = "Leader2", reason = "keep them" }, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         Assert.Equal("leader2", (await response.Content.ReadFromJsonAsync<Decision>(Ct))!.DecidedBy);
         var entries = (await AuditOfAsync("succession", id)).Concat(await AuditOfAsync("succession_item", item)).ToList();
         Assert.Equal(2, entries.Count);
@@ -217,7 +217,7 @@ public sealed class DecisionsApiTests : ApiTestHost
         var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/items/change-successor",
             new { approver = "leader1", itemIds = new[] { planned, manual }, takeoverUserId = "wangwu" }, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         Assert.Equal([planned, manual], (await response.Content.ReadFromJsonAsync<ItemChangeReport>(Ct))!.Changed.Order());
         Assert.Equal(("planned", "wangwu", "manual", null, null), await ItemAsync(planned));
         Assert.Equal(("planned", "wangwu", "manual", null, null), await ItemAsync(manual));
@@ -235,7 +235,7 @@ public sealed class DecisionsApiTests : ApiTestHost
         var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/items/change-successor",
             new { approver = "wangwu", itemIds = new[] { planned }, takeoverUserId = "wangwu" }, Ct);
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Forbidden, response);
         Assert.Equal(("planned", "successor", "registered", null, null), await ItemAsync(planned));
         Assert.Equal(0, await AuditCountAsync());
     }

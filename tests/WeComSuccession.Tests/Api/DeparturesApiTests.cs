@@ -80,7 +80,7 @@ public sealed class DeparturesApiTests : ApiTestHost
     {
         var response = await Client.GetAsync(new Uri("/api/v1/departures/404", UriKind.Relative), Ct);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.NotFound, response);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
@@ -139,12 +139,12 @@ public sealed class DeparturesApiTests : ApiTestHost
     {
         var response = await Client.GetAsync(new Uri("/api/v1/departures/404/items", UriKind.Relative), Ct);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.NotFound, response);
     }
 
     internal static async Task AssertValidationProblemAsync(HttpResponseMessage response, string field)
     {
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.BadRequest, response);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), $"the problem does not name {field}: {problem.RootElement}");

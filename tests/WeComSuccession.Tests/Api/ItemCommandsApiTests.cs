@@ -100,7 +100,7 @@ public sealed class ItemCommandsApiTests : ApiTestHost
 
         var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/items/retry", new { itemIds = new[] { item } }, Ct);
 
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Conflict, response);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("failed", (await ItemAsync(item)).State);
         Assert.Equal(0, await AuditCountAsync());
@@ -111,7 +111,7 @@ public sealed class ItemCommandsApiTests : ApiTestHost
     {
         var response = await Client.PostAsJsonAsync("/api/v1/departures/404/items/retry", new { itemIds = new List<long> { 1 } }, Ct);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.NotFound, response);
     }
 
     [Theory]

@@ -15,7 +15,7 @@ public sealed class SuccessorsApiTests : ApiTestHost
 
         var response = await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "lisi" }, Ct);
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Created, response);
         Assert.Equal("/api/v1/successors/zhangsan", response.Headers.Location?.OriginalString);
         var stored = await Client.GetFromJsonAsync<SuccessorDto>("/api/v1/successors/zhangsan", Ct);
         Assert.Equal(("zhangsan", "lisi", "api-key:tests"), (stored!.HandoverUserId, stored.SuccessorUserId, stored.RegisteredBy));
@@ -34,7 +34,7 @@ public sealed class SuccessorsApiTests : ApiTestHost
 
         var response = await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "wangwu" }, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         Assert.Equal("wangwu", (await response.Content.ReadFromJsonAsync<SuccessorDto>(Ct))!.SuccessorUserId);
         var entries = await AuditOfAsync("registered_successor", "zhangsan");
         Assert.Equal(["successor.register", "successor.change"], entries.Select(e => e.Action));
@@ -52,7 +52,7 @@ public sealed class SuccessorsApiTests : ApiTestHost
 
         var response = await Client.PutAsJsonAsync("/api/v1/successors/zhangsan", new { successorUserId = "lisi" }, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         Assert.Equal(1, await AuditCountAsync());
     }
 
@@ -82,7 +82,7 @@ public sealed class SuccessorsApiTests : ApiTestHost
 
         var response = await Client.DeleteAsync(new Uri("/api/v1/successors/zhangsan", UriKind.Relative), Ct);
 
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.NoContent, response);
         Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync(new Uri("/api/v1/successors/zhangsan", UriKind.Relative), Ct)).StatusCode);
         var removed = (await AuditOfAsync("registered_successor", "zhangsan"))[^1];
         Assert.Equal(("successor.remove", null), (removed.Action, removed.After));
@@ -95,7 +95,7 @@ public sealed class SuccessorsApiTests : ApiTestHost
     {
         var response = await Client.DeleteAsync(new Uri("/api/v1/successors/zhangsan", UriKind.Relative), Ct);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.NotFound, response);
         Assert.Equal(0, await AuditCountAsync());
     }
 
@@ -148,7 +148,7 @@ public sealed class SuccessorsApiTests : ApiTestHost
 
         var response = await Client.PutAsJsonAsync("/api/v1/successors/ZhangSan", new { successorUserId = "LISI" }, Ct);
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Created, response);
         var stored = await Client.GetFromJsonAsync<SuccessorDto>("/api/v1/successors/zhangsan", Ct);
         Assert.Equal(("zhangsan", "lisi"), (stored!.HandoverUserId, stored.SuccessorUserId));
     }

@@ -40,7 +40,7 @@ public sealed class CallbackEndpointTests : IAsyncLifetime
             "/wecom/callback?msg_signature=012bc692d0a58dd4b10f8dfe5c4ac00ae211ebeb&timestamp=1476416373&nonce=47744683&echostr=" +
             Uri.EscapeDataString("fsi1xnbH4yQh0+PJxcOdhhK6TDXkjMyhEPA7xB2TGz6b+g7xyAbEkRxN/3cNXW9qdqjnoVzEtpbhnFyq6SVHyA=="), UriKind.Relative), Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("1288432023552776189"u8.ToArray(), await response.Content.ReadAsByteArrayAsync(Ct));
     }
@@ -49,7 +49,7 @@ public sealed class CallbackEndpointTests : IAsyncLifetime
     public async Task Get_WrongSignature_Returns401()
     {
         var response = await _client.GetAsync(new Uri("/wecom/callback?msg_signature=012bc692d0a58dd4b10f8dfe5c4ac00ae211ebec&timestamp=1476416373&nonce=47744683&echostr=abc", UriKind.Relative), Ct);
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Unauthorized, response);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class CallbackEndpointTests : IAsyncLifetime
     {
         var response = await _sender.PostAsync(CallbackSender.DeleteUserXml("zhangsan", 1763700000), Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         var row = Assert.Single(await InboxAsync());
         Assert.Matches("^ww1436e0e65a779aee\\|change_contact\\|delete_user\\|1763700000\\|zhangsan\\|[0-9a-f]{32}$", row.DedupeKey);
     }
@@ -68,7 +68,7 @@ public sealed class CallbackEndpointTests : IAsyncLifetime
         // Encrypted for this corp's receive-id, but the XML's ToUserName names another corp.
         var response = await _sender.PostAsync(CallbackSender.DeleteUserXml("zhangsan", 1763700000, corpId: "wwforeign000000000"), Ct);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.BadRequest, response);
         Assert.Empty(await InboxAsync());
     }
 
@@ -81,7 +81,7 @@ public sealed class CallbackEndpointTests : IAsyncLifetime
 
         var response = await _sender.PostAsync(xml, Ct);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.BadRequest, response);
         Assert.Empty(await InboxAsync());
     }
 

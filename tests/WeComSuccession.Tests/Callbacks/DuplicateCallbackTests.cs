@@ -105,6 +105,6 @@ public sealed class DuplicateCallbackTests
     private static async Task PostAsync(CallbackSender sender, string xml)
     {
         using var response = await sender.PostAsync(xml, Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
     }
 }

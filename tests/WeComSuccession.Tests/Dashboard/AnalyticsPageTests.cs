@@ -99,7 +99,7 @@ public sealed class AnalyticsPageTests(DashboardFixture company)
     private static async Task<List<string[]>> CsvAsync(DashboardHost.Browser browser, string path)
     {
         using var response = await browser.GetAsync(path);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         return Csv.Parse(Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(Ct))[1..]);
     }

@@ -28,7 +28,7 @@ public sealed class ApprovalRulesPageTests
         using var created = await boss.PostFormAsync(Page, Page + "?handler=Save", Form("销售重要客户双人复核", "two_person", "lina", "重要客户，VIP", DashboardHost.Sales.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal((HttpStatusCode.Redirect, Page), (created.StatusCode, created.Headers.Location?.OriginalString));
         using var second = await boss.PostFormAsync(Page, Page + "?handler=Save", Form("人事审批", "members", "auditor"));
-        Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Redirect, second);
         var first = await h.ScalarAsync<long>("SELECT id FROM approval_rules WHERE name = '销售重要客户双人复核'");
         var rule = (await h.QueryAsync<(int Position, string Route, string[] Tags, long[] Departments, string[] Members, int Remind)>(
             "SELECT position, route, key_tags, departments, members, remind_after_hours FROM approval_rules WHERE id = @first", new { first })).Single();
@@ -38,12 +38,12 @@ public sealed class ApprovalRulesPageTests
         Assert.Contains("销售部", html, StringComparison.Ordinal);
 
         using var edited = await boss.PostFormAsync($"{Page}?edit={first}", $"{Page}?handler=Save&edit={first}", Form("销售重要客户双人复核", "two_person", "lina", "重要客户"));
-        Assert.Equal(HttpStatusCode.Redirect, edited.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Redirect, edited);
         using var moved = await boss.PostFormAsync(Page, $"{Page}?handler=Move&id={first}&by=1", []);
-        Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Redirect, moved);
         Assert.Equal(["人事审批", "销售重要客户双人复核"], await h.QueryAsync<string>("SELECT name FROM approval_rules ORDER BY position"));
         using var deleted = await boss.PostFormAsync(Page, $"{Page}?handler=Delete&id={first}", []);
-        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Redirect, deleted);
         Assert.Equal(["人事审批"], await h.QueryAsync<string>("SELECT name FROM approval_rules"));
 
         var trail = (await h.QueryAsync<(string Actor, string Action, string? Before, string? After)>(
@@ -75,7 +75,7 @@ public sealed class ApprovalRulesPageTests
         // The page's token is valid for this member; the command refuses who they are.
         using var posted = await admin.PostFormAsync(Page, Page + "?handler=Save", Form("越权规则", "none"));
 
-        Assert.Equal(HttpStatusCode.Forbidden, posted.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Forbidden, posted);
         Assert.Equal(0, await h.ScalarAsync<long>("SELECT count(*) FROM approval_rules"));
         Assert.Equal(0, await h.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE entity_type = 'approval_rule' OR actor = 'salesadmin'"));
     }
@@ -88,7 +88,7 @@ public sealed class ApprovalRulesPageTests
 
         using var posted = await boss.PostFormAsync(Page, Page + "?handler=Save", Form("无人审批", "members"));
 
-        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, posted);
         var html = await posted.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Contains("value=\"无人审批\"", html, StringComparison.Ordinal);
         Assert.Contains("class=\"flash", html, StringComparison.Ordinal);

@@ -65,7 +65,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
 
         var response = await browser.GetAsync("/admin");
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Forbidden, response);
         var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Contains("老板", html, StringComparison.Ordinal); // the super admin to ask, by name
         Assert.Contains("无角色", html, StringComparison.Ordinal); // who is signed in

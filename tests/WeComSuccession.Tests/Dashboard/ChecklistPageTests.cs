@@ -69,7 +69,7 @@ public sealed class ChecklistPageTests(DashboardFixture company)
 
         using var response = await browser.GetAsync($"/admin/departures/{company.Completed}/checklist.csv");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("交接清单-张三-" + company.Completed + ".csv", response.Content.Headers.ContentDisposition?.FileNameStar);
         var bytes = await response.Content.ReadAsByteArrayAsync(Ct);
@@ -106,7 +106,7 @@ public sealed class ChecklistPageTests(DashboardFixture company)
 
         using var response = await browser.GetAsync($"/admin/departures/{company.Bulk}/checklist.xlsx");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", response.Content.Headers.ContentType?.MediaType);
         await using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync(Ct)), ZipArchiveMode.Read);
         Assert.Equal(

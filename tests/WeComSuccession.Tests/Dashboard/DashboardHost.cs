@@ -113,14 +113,14 @@ public sealed partial class DashboardHost : IAsyncDisposable
         public async Task SignInAsync(string userid)
         {
             var toWeCom = await _http.GetAsync(new Uri("/admin/signin?returnUrl=/admin", UriKind.Relative), Ct);
-            Assert.Equal(HttpStatusCode.Redirect, toWeCom.StatusCode);
+            await HttpAssert.StatusAsync(HttpStatusCode.Redirect, toWeCom);
             var login = toWeCom.Headers.Location!;
             Assert.Contains("/wwlogin/sso/login", login.AbsolutePath, StringComparison.Ordinal);
             Assert.Contains("login_type=CorpApp", login.Query, StringComparison.Ordinal);
             var back = await _http.GetAsync(new Uri(login + "&sim_userid=" + userid), Ct);
-            Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
+            await HttpAssert.StatusAsync(HttpStatusCode.Redirect, back);
             var signedIn = await _http.GetAsync(back.Headers.Location!, Ct);
-            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+            await HttpAssert.StatusAsync(HttpStatusCode.Redirect, signedIn);
             Assert.Equal("/admin", signedIn.Headers.Location!.OriginalString);
         }
 

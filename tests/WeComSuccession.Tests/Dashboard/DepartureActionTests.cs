@@ -41,7 +41,7 @@ public sealed class DepartureActionTests : IAsyncLifetime
         var response = await browser.PostFormAsync($"/admin/departures/{_host.InScope}", $"/admin/departures/{_host.InScope}?handler=Reassign",
             [new("ids", failed.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("takeover", "lina")]);
 
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Redirect, response);
         var item = (await _host.Harness.QueryAsync<(string State, string Takeover, string Rule)>("SELECT state, takeover_userid, rule FROM succession_items WHERE id = @failed", new { failed })).Single();
         Assert.Equal(("lina", "manual"), (item.Takeover, item.Rule));
         Assert.Matches("^(queued|submitting|waiting)$", item.State);
@@ -59,7 +59,7 @@ public sealed class DepartureActionTests : IAsyncLifetime
         var response = await browser.PostFormAsync($"/admin/departures/{_host.InScope}", $"/admin/departures/{_host.InScope}?handler=Handled",
             [new("ids", refused.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("note", "已电话联系客户，客户同意由李娜跟进")]);
 
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Redirect, response);
         var item = (await _host.Harness.QueryAsync<(string State, string Note, string By)>("SELECT state, handled_note, handled_by FROM succession_items WHERE id = @refused", new { refused })).Single();
         Assert.Equal(("refused", "已电话联系客户，客户同意由李娜跟进", "salesadmin"), item);
         Assert.DoesNotContain($"value=\"{refused}\"", await browser.GetPageAsync("/admin/failures"), StringComparison.Ordinal);
@@ -75,7 +75,7 @@ public sealed class DepartureActionTests : IAsyncLifetime
         var response = await browser.PostFormAsync($"/admin/departures/{_host.InScope}", $"/admin/departures/{_host.OutOfScope}?handler=Retry",
             [new("ids", failed.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.NotFound, response);
         Assert.Equal("failed", await _host.Harness.ScalarAsync<string>("SELECT state FROM succession_items WHERE id = @failed", new { failed }));
         Assert.Equal(0, await _host.Harness.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE actor = 'salesadmin'"));
     }
@@ -89,7 +89,7 @@ public sealed class DepartureActionTests : IAsyncLifetime
         var response = await browser.PostFormAsync($"/admin/departures/{_host.InScope}", $"/admin/departures/{_host.InScope}?handler=Retry",
             [new("ids", failed.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Forbidden, response);
         Assert.Equal("failed", await _host.Harness.ScalarAsync<string>("SELECT state FROM succession_items WHERE id = @failed", new { failed }));
         Assert.Equal(0, await _host.Harness.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE actor = 'auditor'"));
     }
@@ -102,7 +102,7 @@ public sealed class DepartureActionTests : IAsyncLifetime
 
         var response = await browser.PostWithoutTokenAsync($"/admin/departures/{_host.InScope}?handler=Retry", [new("ids", failed.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.BadRequest, response);
         Assert.Equal("failed", await _host.Harness.ScalarAsync<string>("SELECT state FROM succession_items WHERE id = @failed", new { failed }));
     }
 
@@ -115,7 +115,7 @@ public sealed class DepartureActionTests : IAsyncLifetime
         var response = await browser.PostFormAsync("/admin/failures", "/admin/failures",
             [new("action", "retry"), new("scope", "selected"), .. failed.Select(i => new KeyValuePair<string, string>("ids", i.ToString(System.Globalization.CultureInfo.InvariantCulture)))]);
 
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Redirect, response);
         var progress = response.Headers.Location!.OriginalString;
         Assert.StartsWith("/admin/failures/bulk/", progress, StringComparison.Ordinal);
         await Wait.UntilAsync(async () => (await browser.GetPageAsync(progress)).Contains("已完成", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the bulk retry to finish");

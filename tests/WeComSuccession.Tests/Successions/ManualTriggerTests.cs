@@ -35,7 +35,7 @@ public sealed class ManualTriggerTests
 
         var response = await Client(h).PostAsJsonAsync("/api/v1/departures", new { userId = "sales1" }, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         // One departure for sales1, however many asked (the start-up sweep may have found it first).
         Assert.Equal(1, await h.ScalarAsync<int>("SELECT count(*)::int FROM successions WHERE handover_userid = 'sales1'"));
         Assert.Equal(1, await h.ScalarAsync<int>("SELECT count(*)::int FROM audit_log WHERE actor = 'api-key:ops' AND action = 'succession.request'"));
@@ -50,7 +50,7 @@ public sealed class ManualTriggerTests
 
         var response = await Client(h).PostAsJsonAsync("/api/v1/departures", new { userId = "sales2" }, Ct);
 
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Conflict, response);
         Assert.Equal(0, await h.ScalarAsync<int>("SELECT count(*)::int FROM successions"));
     }
 
@@ -62,7 +62,7 @@ public sealed class ManualTriggerTests
 
         var response = await Client(h).PostAsJsonAsync("/api/v1/departures", new { userId = "ghost" }, Ct);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.NotFound, response);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(members, await h.ScalarAsync<long>("SELECT count(*) FROM members"));
         Assert.Equal(0, await h.ScalarAsync<long>("SELECT count(*) FROM members WHERE lower(userid) = 'ghost'"));
@@ -78,7 +78,7 @@ public sealed class ManualTriggerTests
 
         var response = await Client(h).PostAsJsonAsync("/api/v1/departures", new { userId = "SALES1" }, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         Assert.Equal("sales1", (await response.Content.ReadFromJsonAsync<StartedBody>(Ct))!.HandoverUserId);
         Assert.Equal(0, await h.ScalarAsync<long>("SELECT count(*) FROM successions WHERE handover_userid <> 'sales1'"));
         Assert.Equal(1, await h.ScalarAsync<long>("SELECT count(*) FROM members WHERE lower(userid) = 'sales1'"));

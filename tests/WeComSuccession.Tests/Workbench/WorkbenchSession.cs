@@ -19,12 +19,12 @@ internal sealed partial class WorkbenchSession : IDisposable
     {
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = h.ServiceUrl };
         using var begin = await client.GetAsync(new Uri("/workbench/signin", UriKind.Relative), Ct);
-        Assert.Equal(HttpStatusCode.Redirect, begin.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Redirect, begin);
 
         // WeCom's client drops the #wechat_redirect fragment; the simulator's page signs in the member named by sim_userid.
         var authorize = begin.Headers.Location!.GetLeftPart(UriPartial.Query) + "&sim_userid=" + Uri.EscapeDataString(userid);
         using var code = await client.GetAsync(new Uri(authorize), Ct);
-        Assert.Equal(HttpStatusCode.Redirect, code.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Redirect, code);
         using var done = await client.GetAsync(code.Headers.Location, Ct);
         Assert.Equal((HttpStatusCode.Redirect, "/workbench"), (done.StatusCode, done.Headers.Location?.OriginalString));
         return new WorkbenchSession(client);
@@ -36,7 +36,7 @@ internal sealed partial class WorkbenchSession : IDisposable
     public async Task<HttpResponseMessage> PostAsync(string page, string action, IEnumerable<KeyValuePair<string, string>> fields)
     {
         using var get = await GetAsync(page);
-        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, get);
         var token = Token().Match(await get.Content.ReadAsStringAsync(Ct)).Groups[1].Value;
         using var form = new FormUrlEncodedContent([.. fields, new("__RequestVerificationToken", token)]);
         return await _client.PostAsync(new Uri(action, UriKind.Relative), form, Ct);

@@ -23,7 +23,7 @@ public sealed class WorkbenchTests
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = h.ServiceUrl };
 
         using var page = await client.GetAsync(new Uri("/workbench/plans/1", UriKind.Relative), Ct);
-        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Redirect, page);
         Assert.Equal("/workbench/signin?returnUrl=%2Fworkbench%2Fplans%2F1", page.Headers.Location!.OriginalString);
         using var signIn = await client.GetAsync(page.Headers.Location, Ct);
 
@@ -72,7 +72,7 @@ public sealed class WorkbenchTests
     {
         using var begin = await browser.GetAsync(new Uri("/workbench/signin", UriKind.Relative), Ct);
         using var authorized = await browser.GetAsync(new Uri(begin.Headers.Location!.GetLeftPart(UriPartial.Query) + "&sim_userid=" + userid), Ct);
-        Assert.Equal(HttpStatusCode.Redirect, authorized.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Redirect, authorized);
         var back = authorized.Headers.Location!;
         Assert.StartsWith(WorkbenchSignInCallback, back.PathAndQuery, StringComparison.Ordinal);
         return back;
@@ -89,12 +89,12 @@ public sealed class WorkbenchTests
         using var page = await other.GetAsync($"/workbench/plans/{id}");
         var body = await page.Content.ReadAsStringAsync(Ct);
 
-        Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Forbidden, page);
         Assert.Contains("data-status=\"403\"", body, StringComparison.Ordinal);
         Assert.DoesNotContain("sales1", body, StringComparison.Ordinal);
         Assert.DoesNotContain("wmsales1", body, StringComparison.Ordinal);
         using var picker = await other.GetAsync($"/workbench/plans/{id}/pick?mode=change&items=1");
-        Assert.Equal(HttpStatusCode.Forbidden, picker.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Forbidden, picker);
 
         // The approver's own list has it; the other member's has nothing.
         using var boss = await WorkbenchSession.SignInAsync(h, "boss");
@@ -115,7 +115,7 @@ public sealed class WorkbenchTests
         // A valid form of other's own plan, posted to boss's plan instead.
         using var posted = await other.PostAsync($"/workbench/plans/{own}", $"/workbench/plans/{id}?handler=Decide", [new("decision", "approve")]);
 
-        Assert.Equal(HttpStatusCode.Forbidden, posted.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Forbidden, posted);
         Assert.Equal("awaiting_approval", await h.SuccessionStateAsync("sales1"));
         Assert.Equal(0, await h.ScalarAsync<long>("SELECT count(*) FROM approval_decisions"));
         Assert.Equal("awaiting_approval", await h.SuccessionStateAsync("svc1"));

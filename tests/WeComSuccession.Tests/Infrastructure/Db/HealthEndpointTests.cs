@@ -26,7 +26,7 @@ public sealed class HealthEndpointTests : IAsyncLifetime
     public async Task Healthz_Running_Returns200()
     {
         var response = await _factory!.CreateClient().GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
     }
 
     [Fact]

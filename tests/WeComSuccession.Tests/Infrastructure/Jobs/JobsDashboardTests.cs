@@ -39,7 +39,7 @@ public sealed class JobsDashboardTests : IAsyncLifetime
 
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative), Ct);
 
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Redirect, response);
         Assert.StartsWith("/admin/signin", response.Headers.Location?.OriginalString, StringComparison.Ordinal);
         Assert.DoesNotContain("Hangfire", await response.Content.ReadAsStringAsync(Ct), StringComparison.OrdinalIgnoreCase);
     }
@@ -52,7 +52,7 @@ public sealed class JobsDashboardTests : IAsyncLifetime
 
         using var response = await client.GetAsync(new Uri("/admin/jobs/recurring", UriKind.Relative), Ct);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Unauthorized, response);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class JobsDashboardTests : IAsyncLifetime
 
         using var response = await client.GetAsync(new Uri("/admin/jobs/recurring", UriKind.Relative), Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct));
         Assert.All(RecurringJobs, job => Assert.Contains(job, page, StringComparison.Ordinal));
         Assert.Contains("定期作业", page, StringComparison.Ordinal); // "Recurring Jobs"
@@ -79,7 +79,7 @@ public sealed class JobsDashboardTests : IAsyncLifetime
 
         using var response = await client.GetAsync(new Uri("/admin/jobs", UriKind.Relative), Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         Assert.Contains("服务器", WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct)), StringComparison.Ordinal); // "Servers"
     }
 
@@ -90,7 +90,7 @@ public sealed class JobsDashboardTests : IAsyncLifetime
 
         using var response = await client.GetAsync(new Uri("/admin/jobs/recurring", UriKind.Relative), Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         Assert.Contains("Recurring Jobs", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
@@ -102,7 +102,7 @@ public sealed class JobsDashboardTests : IAsyncLifetime
 
         using var response = await client.GetAsync(new Uri("/admin/jobs/recurring", UriKind.Relative), Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         Assert.Contains("Recurring Jobs", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
@@ -122,7 +122,7 @@ public sealed class JobsDashboardTests : IAsyncLifetime
             new Uri(path.Replace("{failed}", failed, StringComparison.Ordinal).Replace("{succeeded}", succeeded, StringComparison.Ordinal), UriKind.Relative),
             Form(form.Replace("{failed}", failed, StringComparison.Ordinal)), Ct);
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Forbidden, response);
         Assert.Equal(FailedState.StateName, StateOf(failed));
         Assert.Equal(SucceededState.StateName, StateOf(succeeded));
         using var connection = Storage.GetConnection();
@@ -151,7 +151,7 @@ public sealed class JobsDashboardTests : IAsyncLifetime
 
         using var response = await client.PostAsync(new Uri("/admin/jobs/stats", UriKind.Relative), Form("metrics[]=enqueued:count"), Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
     }
 
     private JobStorage Storage => _factory!.Services.GetRequiredService<JobStorage>();

@@ -84,13 +84,13 @@ public sealed class WebHardeningTests : ApiTestHost
 
         var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         Assert.False(response.Headers.Contains("Server"), "Server: " + string.Join(",", response.Headers.Server));
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
 
         // Kestrel itself refuses U+0000 in a path (400) before any middleware; the guard covers the rest.
         var nul = await client.GetAsync(new Uri("/api/v1/successors/zhang%00san", UriKind.Relative), Ct);
-        Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.BadRequest, nul);
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class WebHardeningTests : ApiTestHost
         for (var i = 0; i < 10_000; i++)
         {
             using var response = await bad.GetAsync(new Uri("/api/v1/departures", UriKind.Relative), Ct);
-            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            await HttpAssert.StatusAsync(HttpStatusCode.Unauthorized, response);
         }
 
         var lines = Factory.Logs.Entries.Count(e => e.Contains("unknown API key", StringComparison.Ordinal));

@@ -40,7 +40,7 @@ public sealed class ApprovalTests
 
         using var response = await api.PostAsJsonAsync($"/api/v1/departures/{id}/approve", new { approver = "boss" }, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         await Wait.UntilAsync(async () => (await h.ItemStatesAsync("sales1")).GetValueOrDefault("waiting") == 3
             && (await h.ItemStatesAsync("sales1")).GetValueOrDefault("transferred") == 2, Deadline, "3 customers waiting and 2 groups transferred", () => h.DescribeAsync("sales1"));
         Assert.Equal("boss", await h.ScalarAsync<string>("SELECT decided_by FROM successions WHERE id = @id", new { id }));
@@ -61,7 +61,7 @@ public sealed class ApprovalTests
 
         using var response = await api.PostAsJsonAsync($"/api/v1/departures/{id}/reject", new { approver = "boss" }, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         await Wait.UntilAsync(async () => await h.SuccessionStateAsync("sales1") == "rejected", Deadline, "the succession to be rejected", () => h.DescribeAsync("sales1"));
         Assert.Equal(new Dictionary<string, int> { ["manual"] = 5 }, await h.ItemStatesAsync("sales1"));
         Assert.Equal("plan rejected", Assert.Single(await h.QueryAsync<string>("SELECT DISTINCT reason FROM succession_items")));

@@ -48,7 +48,7 @@ public sealed class DecisionDoorsTests
             await dashboard.SignInAsync("boss");
             var departure = $"/admin/departures/{ids["sales3"]}";
             using var posted = await dashboard.PostFormAsync(departure, departure + "?handler=Approve", []);
-            Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+            await HttpAssert.StatusAsync(HttpStatusCode.Redirect, posted);
         }
 
         // The REST API, naming the approver.

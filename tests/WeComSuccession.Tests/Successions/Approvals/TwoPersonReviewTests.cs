@@ -28,7 +28,7 @@ public sealed class TwoPersonReviewTests : ApiTestHost
 
         var response = await ApproveAsync(id, "leader1");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         var decision = (await response.Content.ReadFromJsonAsync<Decision>(Ct))!;
         Assert.Equal(("awaiting_approval", 2), (decision.State, decision.ApprovalsNeeded));
         Assert.Equal(["leader1"], decision.Approvals);
@@ -50,7 +50,7 @@ public sealed class TwoPersonReviewTests : ApiTestHost
 
         var again = await ApproveAsync(id, "LEADER1");
 
-        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.Conflict, again);
         Assert.Contains("decided this plan already", await again.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Equal("awaiting_approval", await SuccessionStateAsync(id));
         Assert.Equal("planned", (await ItemAsync(item)).State);
@@ -66,7 +66,7 @@ public sealed class TwoPersonReviewTests : ApiTestHost
 
         var response = await ApproveAsync(id, "leader2");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         var decision = (await response.Content.ReadFromJsonAsync<Decision>(Ct))!;
         Assert.Equal(["leader1", "leader2"], decision.Approvals);
         Assert.Equal([item], decision.Items);
@@ -90,7 +90,7 @@ public sealed class TwoPersonReviewTests : ApiTestHost
 
         var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/reject", new { approver = "leader2", reason = "重要客户留在本部门" }, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
         Assert.Equal("rejected", await SuccessionStateAsync(id));
         Assert.Equal(("manual", "plan rejected"), ((await ItemAsync(item)).State, (await ItemAsync(item)).Reason));
         Assert.Equal(HttpStatusCode.Conflict, (await ApproveAsync(id, "leader1")).StatusCode);
@@ -104,7 +104,7 @@ public sealed class TwoPersonReviewTests : ApiTestHost
         Assert.Equal(HttpStatusCode.OK, (await ApproveAsync(id, "leader1")).StatusCode);
 
         var change = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/items/change-successor", new { approver = "leader2", itemIds = new[] { item }, takeoverUserId = "wangwu" }, Ct);
-        Assert.Equal(HttpStatusCode.OK, change.StatusCode);
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, change);
         Assert.Equal(2, await ScalarAsync<short>("SELECT approval_round FROM successions WHERE id = @id", new { id }));
 
         // leader2's approval alone is one of two in the new round: leader1 approved a plan that no longer exists.
