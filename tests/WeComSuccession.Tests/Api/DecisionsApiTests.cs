@@ -101,8 +101,13 @@ public sealed class DecisionsApiTests : ApiTestHost
         var response = await Client.PostAsJsonAsync($"/api/v1/departures/{id}/approve", new { approver = "leader1", transferNow = true }, Ct);
 
         await HttpAssert.StatusAsync(HttpStatusCode.OK, response);
+        Assert.Equal([item], (await response.Content.ReadFromJsonAsync<Decision>(Ct))!.Items);
         Assert.Equal(("transferring", "on_job"), (await QueryAsync<(string, string)>("SELECT state, api FROM successions WHERE id = @id", new { id })).Single());
-        Assert.Equal("queued", (await ItemAsync(item)).State);
+
+        // Released: the approval queued the item, and the woken engine may be sending it already.
+        var released = Assert.Single(await AuditOfAsync("succession_item", item));
+        Assert.Equal(("succession.approve", "queued"), (released.Action, JsonNode.Parse(released.After!)!["state"]!.GetValue<string>()));
+        Assert.NotEqual("planned", (await ItemAsync(item)).State);
         var entry = Assert.Single(await AuditOfAsync("succession", id));
         Assert.Equal("on_job", JsonNode.Parse(entry.After!)!["api"]!.GetValue<string>());
     }
