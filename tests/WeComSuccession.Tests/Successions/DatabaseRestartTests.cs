@@ -21,7 +21,10 @@ public sealed class DatabaseRestartTests
     private const string TransferPath = "/cgi-bin/externalcontact/resigned/transfer_customer";
 
     private static readonly JsonSerializerOptions SeedJson = new(JsonSerializerDefaults.Web);
-    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
+
+    // The whole test took 35 s to 2 min 34 s in seven runs here (the departure resumes at different times after each
+    // restart); a busy CI machine gets room beyond that.
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan Down = TimeSpan.FromSeconds(4);
 
     [Fact]
@@ -58,9 +61,10 @@ public sealed class DatabaseRestartTests
                 Url = $"http://127.0.0.1:{port}/wecom/callback",
                 Token = ServiceFactory.ValidSettings["WeCom:Callback:Token"]!,
                 EncodingAESKey = ServiceFactory.ValidSettings["WeCom:Callback:EncodingAESKey"]!,
-                // A callback refused while the database is down is sent again until it is stored.
+                // A callback refused while the database is down is sent again until it is stored: for three
+                // minutes, so that a slow restart on a busy machine does not use up the sender's patience.
                 RetryDelay = TimeSpan.FromSeconds(1),
-                MaxRetries = 60,
+                MaxRetries = 180,
             },
         };
         await using var wecom = await SimulatorHost.StartAsync(options, ct);
@@ -136,7 +140,7 @@ public sealed class DatabaseRestartTests
         }
 
         await Wait.UntilAsync(async () => await ScalarAsync<string?>("SELECT state FROM successions WHERE handover_userid = 'sales1'") == "completed", Deadline, "the succession to complete", DescribeAsync);
-        await sim.WaitForCallbacksAsync(ct).WaitAsync(TimeSpan.FromSeconds(60), ct);
+        await sim.WaitForCallbacksAsync(ct).WaitAsync(TimeSpan.FromSeconds(200), ct);
         await Wait.UntilAsync(async () => await ScalarAsync<int>("SELECT count(*)::int FROM callback_inbox WHERE processed_at IS NULL") == 0, TimeSpan.FromSeconds(90), "every inbox row processed", DescribeAsync);
 
         // Every customer and group final, each customer sent exactly once, in one succession.
@@ -148,7 +152,8 @@ public sealed class DatabaseRestartTests
         Assert.All(transfers.GroupBy(t => t.ExternalUserId), g => Assert.Single(g));
 
         // No job lost: both events sent while the database was down were delivered and processed (the members exist).
-        Assert.All(sim.CallbackDeliveries(), d => Assert.Equal("delivered", d.State));
+        Assert.All(sim.CallbackDeliveries(), d => Assert.True(d.State == "delivered",
+            $"{d.ChangeType} {d.UserId}: {d.State} after {d.Attempts.Count} attempts, the last {(d.Attempts.Count > 0 ? d.Attempts[^1] : null)}"));
         Assert.Equal(2, await ScalarAsync<int>("SELECT count(*)::int FROM members WHERE userid LIKE 'hire%'"));
         Assert.Equal(0, await ScalarAsync<int>("SELECT count(*)::int FROM hangfire.job WHERE statename = 'Failed'"));
     }
