@@ -23,9 +23,12 @@ internal sealed class MemberReader(WeComClient wecom)
                 MainDepartment = u.MainDepartment, DirectLeaders = [.. u.DirectLeader ?? []], CustomerContact = customerContact,
             }, false);
         }
-        catch (WeComApiException e) when (e.ErrCode is 60111 or 40003)
+        catch (WeComApiException e) when (IsGone(e))
         {
             return new(null, true);
         }
     }
+
+    /// <summary>WeCom's answer for a member it no longer knows (deleted), from user/get or any API that names the member.</summary>
+    public static bool IsGone(WeComApiException e) => e.ErrCode is 60111 or 40003;
 }

@@ -28,8 +28,8 @@ internal sealed partial class Planner(
     {
         var handover = await directory.GetAsync(s.HandoverUserid, ct);
         var departed = handover?.DepartedAt is not null;
-        var customers = departed ? null : await ListedCustomersAsync(s.HandoverUserid, ct);
-        if (customers is null && !departed)
+        var listed = departed ? null : await ListedCustomersAsync(s.HandoverUserid, ct);
+        if (!departed && listed is null)
         {
             // Deleted since the directory last heard of them (the deletion's callback is late or lost, and the sweep
             // has not run): WeCom is right, so the member is departed and their customers wait in the unassigned list.
@@ -39,7 +39,7 @@ internal sealed partial class Planner(
             departed = true;
         }
 
-        customers ??= await UnassignedCustomersAsync(s.HandoverUserid, ct);
+        var customers = listed ?? await UnassignedCustomersAsync(s.HandoverUserid, ct);
         var groups = await GroupsAsync(s.HandoverUserid, departed, ct);
         await store.AddItemsAsync(s.Id, ItemKind.Customer, [.. customers], ct);
         await store.AddItemsAsync(s.Id, ItemKind.Group, groups, ct);
@@ -91,12 +91,15 @@ internal sealed partial class Planner(
     private async Task DecideAsync(Succession s, RoutedPlan routed, bool departed, int itemCount, CancellationToken ct)
     {
         var rule = routed.Rule;
+
+        // A deleted member's customers and groups move only by the resigned API, whatever the plan was opened for.
+        var api = departed ? TransferApi.Resigned : s.Api;
         if (routed.NeedsApproval)
         {
             var now = AuditFormat.ToStoredTime(clock.GetUtcNow());
             await store.TransitionAsync(s.Id, [SuccessionState.Planning], before => before with
             {
-                State = SuccessionState.AwaitingApproval, Api = departed ? TransferApi.Resigned : before.Api, Reason = "plan needs approval", Approvers = routed.Approvers, ApprovalRule = rule.Name, ApprovalRoute = rule.Route,
+                State = SuccessionState.AwaitingApproval, Api = api, Reason = "plan needs approval", Approvers = routed.Approvers, ApprovalRule = rule.Name, ApprovalRoute = rule.Route,
                 ApprovalsNeeded = rule.ApprovalsNeeded, ApprovalRound = 1, ApprovalRequestedAt = now,
                 RemindAt = now + rule.RemindAfter, EscalateAt = now + rule.EscalateAfter, EscalateEvery = rule.EscalateAfter, ExpireAt = now + rule.ExpireAfter,
             }, ct);
@@ -107,10 +110,10 @@ internal sealed partial class Planner(
         // Released: every item with a successor may be sent.
         var ready = await store.ItemsAsync(s.Id, [ItemState.Planned], ct);
         await store.UpdateAsync([.. ready.Where(i => i.TakeoverUserid is not null).Select(i => (i, i with { State = ItemState.Queued }))], ct);
-        var next = departed || s.Api == TransferApi.OnJob ? SuccessionState.Transferring : SuccessionState.AwaitingDeletion;
+        var next = departed || api == TransferApi.OnJob ? SuccessionState.Transferring : SuccessionState.AwaitingDeletion;
         await store.TransitionAsync(s.Id, [SuccessionState.Planning], before => before with
         {
-            State = next, Api = departed ? TransferApi.Resigned : before.Api, Reason = next == SuccessionState.AwaitingDeletion ? "member is disabled, not deleted" : null, ApprovalRule = rule.Name, ApprovalRoute = rule.Route,
+            State = next, Api = api, Reason = next == SuccessionState.AwaitingDeletion ? "member is disabled, not deleted" : null, ApprovalRule = rule.Name, ApprovalRoute = rule.Route,
         }, ct);
         if (next == SuccessionState.AwaitingDeletion && (await directory.GetAsync(s.HandoverUserid, ct))?.DepartedAt is not null
             && await store.TransitionAsync(s.Id, [SuccessionState.AwaitingDeletion], SuccessionState.Transferring, null, ct))
@@ -130,7 +133,7 @@ internal sealed partial class Planner(
         {
             return (await wecom.ExecuteExternalContactListAsync(new ExternalContactListRequest { UserId = handover }, ct)).ExternalUserId;
         }
-        catch (WeComApiException e) when (e.ErrCode is 40003 or 60111)
+        catch (WeComApiException e) when (MemberReader.IsGone(e))
         {
             return null;
         }
