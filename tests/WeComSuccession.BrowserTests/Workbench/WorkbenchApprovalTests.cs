@@ -11,6 +11,13 @@ namespace WeComSuccession.BrowserTests.Workbench;
 /// </summary>
 public sealed class WorkbenchApprovalTests(BrowserFixture browser) : BrowserTest(browser)
 {
+    /// <summary>
+    /// After a tap, the next page counts as arrived once its document is parsed: the assertions that follow wait for
+    /// what they read. Waiting for the load event as well timed out once on a busy clean-clone run (the URL had
+    /// changed, the network was idle, the event had not fired within 30 s).
+    /// </summary>
+    private static readonly PageWaitForURLOptions AfterPost = new() { WaitUntil = WaitUntilState.DOMContentLoaded };
+
     private static readonly string[] Names =
     [
         "上海启明贸易 周总", "北京远航科技 陈经理", "深圳华信 林总", "王先生", "赵女士", "杭州云帆 刘经理", "广州恒通 黄总", "李女士",
@@ -96,7 +103,7 @@ public sealed class WorkbenchApprovalTests(BrowserFixture browser) : BrowserTest
         await ScreenshotAsync(page, "workbench-inbox", fullPage: false);
 
         await row.ClickAsync();
-        await page.WaitForURLAsync($"**/workbench/plans/{id}");
+        await page.WaitForURLAsync($"**/workbench/plans/{id}", AfterPost);
         var boss = page.Locator("section[data-successor='boss']");
         await Assertions.Expect(boss.Locator(".wb-item")).ToHaveCountAsync(9);
         await Assertions.Expect(boss.Locator(".wb-tag_key")).ToHaveCountAsync(2);
@@ -111,7 +118,7 @@ public sealed class WorkbenchApprovalTests(BrowserFixture browser) : BrowserTest
         var wang = await ItemAsync(h, 3);
         await page.Locator($"label[for='i{wang}']").CheckAsync(); // a tap on the row, checked before going on
         await page.GetByRole(AriaRole.Button, new() { Name = "更换接替人" }).ClickAsync();
-        await page.WaitForURLAsync("**/pick?**");
+        await page.WaitForURLAsync("**/pick?**", AfterPost);
         // Everyone who may inherit but the leaver, the leaver's department first: boss, assistant, sales2, sales3, then other.
         await Assertions.Expect(page.Locator(".wb-member")).ToHaveCountAsync(5);
         await Assertions.Expect(page.Locator(".wb-member").Last).ToHaveAttributeAsync("data-userid", "other");
@@ -120,7 +127,7 @@ public sealed class WorkbenchApprovalTests(BrowserFixture browser) : BrowserTest
         await page.Locator(".wb-member[data-userid='sales2']").ClickAsync();
         await ScreenshotAsync(page, "workbench-pick", fullPage: false);
         await page.GetByRole(AriaRole.Button, new() { Name = "确定更换" }).ClickAsync();
-        await page.WaitForURLAsync($"**/workbench/plans/{id}");
+        await page.WaitForURLAsync($"**/workbench/plans/{id}", AfterPost);
         await Assertions.Expect(page.Locator(".wb-notice_info")).ToContainTextAsync("已调整 1 项的接替人");
         await Assertions.Expect(page.Locator($"section[data-successor='sales2'] [data-item='{wang}']")).ToHaveCountAsync(1);
 
@@ -132,13 +139,13 @@ public sealed class WorkbenchApprovalTests(BrowserFixture browser) : BrowserTest
         }
 
         await page.GetByRole(AriaRole.Button, new() { Name = "分给多人" }).ClickAsync();
-        await page.WaitForURLAsync("**/pick?**");
+        await page.WaitForURLAsync("**/pick?**", AfterPost);
         await Assertions.Expect(page.Locator(".wb-hero__meta")).ToContainTextAsync("已选 3 项");
         await page.Locator(".wb-member[data-userid='sales2']").ClickAsync();
         await page.Locator(".wb-member[data-userid='sales3']").ClickAsync();
         await ScreenshotAsync(page, "workbench-split", fullPage: false);
         await page.GetByRole(AriaRole.Button, new() { Name = "确定分配" }).ClickAsync();
-        await page.WaitForURLAsync($"**/workbench/plans/{id}");
+        await page.WaitForURLAsync($"**/workbench/plans/{id}", AfterPost);
         await Assertions.Expect(page.Locator(".wb-notice_info")).ToContainTextAsync("已调整 3 项的接替人");
         var takeovers = await h.QueryAsync<string>("SELECT takeover_userid FROM succession_items WHERE id = ANY(@three) ORDER BY takeover_userid", new { three });
         // In turn as the picker lists them, the lighter load first: 陈杰 (93), 刘洋 (186), 陈杰.
@@ -148,7 +155,7 @@ public sealed class WorkbenchApprovalTests(BrowserFixture browser) : BrowserTest
 
         // Approve: two taps from the card (open, 通过).
         await page.Locator(".wb-actionbar").GetByRole(AriaRole.Button, new() { Name = "通过" }).ClickAsync();
-        await page.WaitForURLAsync($"**/workbench/plans/{id}");
+        await page.WaitForURLAsync($"**/workbench/plans/{id}", AfterPost);
         await Assertions.Expect(page.Locator(".wb-notice_info").First).ToContainTextAsync("已通过，9 项开始转接");
         await Assertions.Expect(page.Locator(".wb-hero .wb-badge")).ToHaveTextAsync("转接中");
         await Assertions.Expect(page.Locator(".wb-actionbar")).ToHaveCountAsync(0);

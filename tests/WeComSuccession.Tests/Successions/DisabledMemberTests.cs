@@ -94,6 +94,10 @@ public sealed class DisabledMemberTests
                 sim.GroupTakeoverDelay = TimeSpan.FromSeconds(2);
             },
             new Dictionary<string, string?> { ["Succession:OnDisabled"] = "TransferOnJob" });
+
+        // Every recurring job runs once at start: the start-up sweep must be over before the deletion, or it finds the
+        // member and opens the succession itself.
+        await Wait.UntilAsync(() => Task.FromResult(h.Service.Logs.Count(430) > 0), Deadline, "the start-up sweep");
         h.Sim.DisableMember("sales1");
         h.Sim.DeleteMember("sales1");
         await h.ScalarAsync<long>(
